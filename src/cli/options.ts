@@ -1,0 +1,36 @@
+/** Parsers for flag values, turning bad values into usage errors. */
+import { InvalidArgumentError } from 'commander';
+import { parseDuration } from '../model/index.js';
+
+/** Parses a duration flag (`30d`, `90s`) into seconds. */
+export function durationFlag(value: string): number {
+  const s = parseDuration(value);
+  if (s === null)
+    throw new InvalidArgumentError(
+      `"${value}" is not a duration (an integer and s, m, h, d or w, e.g. 30d)`,
+    );
+  return s;
+}
+
+/** Builds a parser that accepts one of a fixed list of values. */
+export function choiceFlag<T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`must be one of ${choices.join(', ')}`);
+    }
+    return value as T;
+  };
+}
+
+/** Parses a positive integer flag. */
+export function positiveIntFlag(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`"${value}" is not a positive integer`);
+  return n;
+}
+
+/** Collects a repeatable flag into a list. */
+export function collectFlag(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,13 @@
+/** avnet's own version and docs location, read from package.json once. */
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+  homepage?: string;
+};
+
+/** The installed avnet version. */
+export const AVNET_VERSION: string = pkg.version;
+
+/** Where docs/rules.md is published (SARIF help links point there). */
+export const RULES_DOCS_URL: string = `${(pkg.homepage ?? 'https://github.com/avnet-dev/avnet#readme').replace(/#.*$/, '')}/blob/main/docs/rules.md`;

@@ -1,0 +1,2 @@
+/** The engine composes the stages; CLI commands, watch and the library API all call it. */
+export * from './check-topology.js';

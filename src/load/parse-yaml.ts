@@ -1,0 +1,68 @@
+/** YAML parsing with the limits a hostile file needs: aliases, depth, one document, unique keys. */
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Finding } from '../model/index.js';
+
+/** Aliases a file may expand; far above what any real topology uses, far below a "billion laughs". */
+export const MAX_ALIAS_COUNT = 1000;
+
+/** A parsed YAML document with its plain-data view and line index. */
+export interface ParsedYaml {
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+  readonly data: unknown;
+  /** Offsets of `yaml-syntax` findings, resolved to positions by the source map. */
+  readonly syntaxErrors: readonly { readonly message: string; readonly offset: number }[];
+}
+
+const MESSAGES: Readonly<Record<string, string>> = {
+  DUPLICATE_KEY: 'duplicate key: this key is already defined in the same mapping',
+  MULTIPLE_DOCS: 'the file contains several YAML documents; a topology is exactly one document',
+  RESOURCE_EXHAUSTION: 'the file is nested too deeply or expands too much to be a topology',
+};
+
+/** Parses topology text; syntax problems are returned, never thrown. */
+export function parseTopologyYaml(text: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    version: '1.2',
+    merge: false,
+    keepSourceTokens: false,
+  });
+  const syntaxErrors: { message: string; offset: number }[] = doc.errors.map((e) => ({
+    message: MESSAGES[e.code] ?? `YAML syntax error: ${firstLine(e.message)}`,
+    offset: e.pos[0],
+  }));
+  let data: unknown = null;
+  if (syntaxErrors.length === 0) {
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      const message =
+        err instanceof ReferenceError && /alias/i.test(err.message)
+          ? `too many alias expansions (limit ${MAX_ALIAS_COUNT}): the file looks like an alias bomb`
+          : err instanceof RangeError
+            ? MESSAGES.RESOURCE_EXHAUSTION!
+            : `YAML cannot be converted to data: ${firstLine(String((err as Error).message))}`;
+      syntaxErrors.push({ message, offset: 0 });
+    }
+  }
+  return { doc, lineCounter, data, syntaxErrors };
+}
+
+/** Turns syntax errors into findings (positions come from the offsets via the source map). */
+export function syntaxFindings(parsed: ParsedYaml): (Finding & { offset: number })[] {
+  return parsed.syntaxErrors.map((e) => ({
+    rule: 'yaml-syntax',
+    severity: 'error',
+    message: e.message,
+    pointer: '',
+    offset: e.offset,
+  }));
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').trim();
+}

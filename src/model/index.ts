@@ -1,0 +1,8 @@
+/** The domain model: imported by every stage, importing nothing of ours. */
+export * from './topology.js';
+export * from './diagnostic.js';
+export * from './neighbor.js';
+export * from './plan.js';
+export * from './context.js';
+export * from './values.js';
+export * from './link-semantics.js';

@@ -1,0 +1,112 @@
+/** Graph helpers for the cycle rules: strongly connected components and one cycle in each. */
+
+/** A directed edge carrying a payload. */
+export interface Edge<T> {
+  readonly from: string;
+  readonly to: string;
+  readonly link: T;
+}
+
+/** Strongly connected components (Tarjan, iterative so deep hierarchies cannot overflow the stack). */
+export function stronglyConnected<T>(edges: readonly Edge<T>[]): string[][] {
+  const adj = new Map<string, string[]>();
+  for (const e of edges) {
+    if (!adj.has(e.from)) adj.set(e.from, []);
+    if (!adj.has(e.to)) adj.set(e.to, []);
+    adj.get(e.from)!.push(e.to);
+  }
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  let counter = 0;
+  for (const start of adj.keys()) {
+    if (index.has(start)) continue;
+    const work: { node: string; next: number }[] = [{ node: start, next: 0 }];
+    index.set(start, counter);
+    low.set(start, counter++);
+    stack.push(start);
+    onStack.add(start);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const succ = adj.get(frame.node)!;
+      if (frame.next < succ.length) {
+        const w = succ[frame.next++]!;
+        if (!index.has(w)) {
+          index.set(w, counter);
+          low.set(w, counter++);
+          stack.push(w);
+          onStack.add(w);
+          work.push({ node: w, next: 0 });
+        } else if (onStack.has(w)) {
+          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(w)!));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
+      if (low.get(frame.node) === index.get(frame.node)) {
+        const comp: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          comp.push(w);
+        } while (w !== frame.node);
+        out.push(comp);
+      }
+    }
+  }
+  return out;
+}
+
+/** One simple cycle per strongly connected component that has one (self-loops included). */
+export function findCycles<T>(edges: readonly Edge<T>[]): Edge<T>[][] {
+  const cycles: Edge<T>[][] = [];
+  for (const comp of stronglyConnected(edges)) {
+    const members = new Set(comp);
+    const inside = edges.filter((e) => members.has(e.from) && members.has(e.to));
+    const selfLoop = inside.find((e) => e.from === e.to);
+    if (selfLoop) {
+      cycles.push([selfLoop]);
+      continue;
+    }
+    if (comp.length < 2) continue;
+    cycles.push(cycleFrom(comp[0]!, inside));
+  }
+  return cycles;
+}
+
+/** Finds a cycle through `start` by breadth-first search inside one component. */
+function cycleFrom<T>(start: string, edges: readonly Edge<T>[]): Edge<T>[] {
+  const out = new Map<string, Edge<T>[]>();
+  for (const e of edges) {
+    const list = out.get(e.from) ?? [];
+    list.push(e);
+    out.set(e.from, list);
+  }
+  const via = new Map<string, Edge<T>>();
+  const queue = [start];
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i]!;
+    for (const e of out.get(node) ?? []) {
+      if (e.to === start) {
+        const path = [e];
+        let cur = node;
+        while (cur !== start) {
+          const back = via.get(cur)!;
+          path.unshift(back);
+          cur = back.from;
+        }
+        return path;
+      }
+      if (!via.has(e.to)) {
+        via.set(e.to, e);
+        queue.push(e.to);
+      }
+    }
+  }
+  return [];
+}
