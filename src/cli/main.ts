@@ -12,6 +12,8 @@ import {
 import { AVNET_VERSION } from './version.js';
 import { registerValidate } from './commands/validate.js';
 import { registerCerts } from './commands/certs.js';
+import { registerGraph } from './commands/graph.js';
+import { registerDiff } from './commands/diff.js';
 
 /** A command body: gets its environment, returns an exit code. */
 export type CommandAction = (env: CommandEnv) => Promise<number>;
@@ -56,6 +58,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
 
   registerValidate(program, run);
   registerCerts(program, run);
+  registerGraph(program, run);
+  registerDiff(program, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
