@@ -12,6 +12,8 @@ import {
 import { AVNET_VERSION } from './version.js';
 import { registerValidate } from './commands/validate.js';
 import { registerCerts } from './commands/certs.js';
+import { registerPlan } from './commands/plan.js';
+import { registerApply } from './commands/apply.js';
 import { registerGraph } from './commands/graph.js';
 import { registerDiff } from './commands/diff.js';
 
@@ -57,6 +59,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   };
 
   registerValidate(program, run);
+  registerPlan(program, run);
+  registerApply(program, run);
   registerCerts(program, run);
   registerGraph(program, run);
   registerDiff(program, run);

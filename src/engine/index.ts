@@ -1,2 +1,4 @@
 /** The engine composes the stages; CLI commands, watch and the library API all call it. */
 export * from './check-topology.js';
+export * from './reconcile-once.js';
+export * from './apply-saved-plan.js';

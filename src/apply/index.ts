@@ -1,0 +1,2 @@
+/** The apply stage. */
+export * from './apply-plan.js';

@@ -1,0 +1,105 @@
+/** The backend interface: how avnet reads and writes each server's actual state. */
+import type { Context, NeighborEntry, ProtocolState, ServerState } from '../model/index.js';
+
+/** What a backend knows about a server from the topology (http needs the api URL). */
+export interface ServerEndpoint {
+  readonly name: string;
+  readonly version: number;
+  readonly api?: string;
+}
+
+/** One atomic change to one server, guarded by the revision it was planned against. */
+export interface ServerChange {
+  /** The revision the change was planned against (0: the server has no record yet). */
+  readonly expectedRevision: number;
+  /** Switch the Dr.Web Server protocol module; enabling it leaves a restart pending. */
+  readonly protocol?: ProtocolState;
+  /** Restart the server (clears a pending restart). */
+  readonly restart?: boolean;
+  /** Entries to create or replace, by name. */
+  readonly upsert?: readonly NeighborEntry[];
+  /** Names of entries to delete. */
+  readonly remove?: readonly string[];
+}
+
+/** Who holds a backend lock and why. */
+export interface LockInfo {
+  readonly id: string;
+  readonly owner: string;
+  readonly operation: string;
+  readonly startedAt: string;
+  readonly pid?: number;
+  readonly hostname?: string;
+}
+
+/** A held lock; release it when the operation ends. */
+export interface BackendLock {
+  readonly info: LockInfo;
+  release(): Promise<void>;
+}
+
+/** The live state of one link as seen by the servers (backends that can observe links). */
+export interface LinkStatus {
+  readonly a: string;
+  readonly b: string;
+  readonly type: 'parent-child' | 'peer';
+  readonly state: 'online' | 'offline';
+  readonly error: string | null;
+}
+
+/** Reads and writes servers' actual state. Every backend passes the contract suite in test/backends. */
+export interface Backend {
+  readonly type: string;
+  /** Servers the backend holds state for (beyond the topology's own). */
+  listServers(ctx: Context): Promise<string[]>;
+  /** A server's state, or null when the backend has no record of it (a fresh server). */
+  readServer(name: string, ctx: Context): Promise<ServerState | null>;
+  /** Applies one change atomically; throws ConflictError if the revision moved. */
+  applyChange(name: string, change: ServerChange, ctx: Context): Promise<ServerState>;
+  /** Takes the backend-wide lock for a writing operation; throws LockedError if held. */
+  acquireLock(operation: string, ctx: Context): Promise<BackendLock>;
+  /** Where a server's state lives, for messages (a file path, a URL). */
+  describeServer(name: string): string;
+  /** Live link states, when the backend can observe them. */
+  linkStatus?(ctx: Context): Promise<LinkStatus[]>;
+  /** Releases connections and timers. */
+  close?(): Promise<void>;
+}
+
+/** The revision moved since the change was planned: someone else changed the server. */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+  constructor(
+    readonly server: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`${server} changed since it was read (revision ${actual}, expected ${expected})`);
+  }
+}
+
+/** Another operation holds the lock. */
+export class LockedError extends Error {
+  override readonly name = 'LockedError';
+  constructor(
+    readonly holder: LockInfo,
+    readonly hint: string,
+  ) {
+    super(
+      `state is locked by ${holder.owner} for "${holder.operation}" since ${holder.startedAt} (lock ${holder.id}). ${hint}`,
+    );
+  }
+}
+
+/** A backend operation failed; `transient` failures may be retried. */
+export class BackendError extends Error {
+  override readonly name = 'BackendError';
+  constructor(
+    message: string,
+    readonly server: string | undefined,
+    readonly transient: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

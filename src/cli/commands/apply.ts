@@ -1,0 +1,226 @@
+/** `avnet apply [FILE | PLANFILE]`: make the actual state match, safely; or apply a saved plan exactly. */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { Plan } from '../../model/index.js';
+import {
+  applySavedPlan,
+  knownSecretValues,
+  reconcileOnce,
+  type ReconcileResult,
+} from '../../engine/index.js';
+import {
+  formatPlanText,
+  looksLikeSavedPlan,
+  parseSavedPlan,
+  planSummaryLine,
+  planToJson,
+} from '../../plan/index.js';
+import { LockedError } from '../../backends/index.js';
+import type { ApplyReport } from '../../apply/index.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
+import type { CommandEnv } from '../io.js';
+import { addBackendFlags, backendFactory, type BackendFlags } from '../backend-flags.js';
+import { choiceFlag, collectFlag, durationFlag } from '../options.js';
+import { resolveTopologyPath } from '../paths.js';
+import { askToApply, createProgress, isInteractive } from '../confirm.js';
+import { describeWhere, reportDiagnostics } from './plan.js';
+
+interface ApplyFlags extends BackendFlags {
+  yes?: boolean;
+  format: 'text' | 'json';
+  target?: string[];
+  allowEmpty?: boolean;
+  strict?: boolean;
+  expiryWarning?: number;
+  allowOutsideRoot?: boolean;
+}
+
+/** Registers the apply command. */
+export function registerApply(
+  program: Command,
+  run: (action: (env: CommandEnv) => Promise<number>) => Promise<void>,
+): void {
+  addBackendFlags(
+    program
+      .command('apply')
+      .description(
+        'make the actual state match the topology; with a saved plan, apply exactly that plan',
+      )
+      .argument('[file]', 'topology file, or a plan saved with `avnet plan --out`', 'topology.yaml')
+      .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
+      .option(
+        '--format <format>',
+        'report format: text or json',
+        choiceFlag(['text', 'json'] as const),
+        'text',
+      )
+      .option('--target <server>', "limit apply to this server's entries (repeatable)", collectFlag)
+      .option('--allow-empty', 'allow deleting every entry avnet manages')
+      .option('--strict', 'warnings fail validation too')
+      .option(
+        '--expiry-warning <duration>',
+        'certificate expiry warning window (default 30d)',
+        durationFlag,
+      )
+      .option('--allow-outside-root', "allow referenced files outside the topology's folder"),
+  ).action(async (file: string, flags: ApplyFlags) => {
+    await run((env) => applyCommand(env, file, flags));
+  });
+}
+
+/** The per-server report, as text. */
+export function formatApplyReport(report: ApplyReport, env: CommandEnv): string {
+  const c = env.colors;
+  const width = Math.max(6, ...report.servers.map((s) => s.server.length));
+  const lines = report.servers.map((s) => {
+    const status =
+      s.status === 'failed'
+        ? c.red('failed ')
+        : s.status === 'applied'
+          ? c.green('applied')
+          : c.dim(s.status.padEnd(7));
+    const detail =
+      s.error ??
+      `${s.changes} change${s.changes === 1 ? '' : 's'}, ${s.writes} write${s.writes === 1 ? '' : 's'}, revision ${s.revision}${s.replanned ? ' (re-planned after a concurrent change)' : ''}`;
+    return `  ${s.server.padEnd(width)}  ${status}  ${detail}`;
+  });
+  const ok = report.servers.length - report.failed;
+  lines.push('');
+  lines.push(
+    report.failed > 0
+      ? c.red(
+          `Apply finished with failures: ${ok} server${ok === 1 ? '' : 's'} applied, ${report.failed} failed.`,
+        )
+      : c.green(
+          `Apply complete: ${ok} server${ok === 1 ? '' : 's'} applied, ${report.writes} write${report.writes === 1 ? '' : 's'}.`,
+        ),
+  );
+  return lines.join('\n') + '\n';
+}
+
+function resultJson(result: ReconcileResult): string {
+  return (
+    JSON.stringify(
+      {
+        outcome: result.outcome,
+        ...(result.message ? { message: result.message } : {}),
+        plan: result.plan ? planToJson(result.plan) : null,
+        servers: result.apply?.servers ?? [],
+        writes: result.apply?.writes ?? 0,
+        failed: result.apply?.failed ?? 0,
+        converged: result.verify
+          ? result.verify.changes.length === 0 && result.verify.errors.length === 0
+          : null,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+async function applyCommand(env: CommandEnv, fileArg: string, flags: ApplyFlags): Promise<number> {
+  const interactive = isInteractive(env.io);
+  if (!flags.yes && !interactive) {
+    throw new UsageError('refusing to apply without confirmation: not on a terminal; pass --yes');
+  }
+  const file = resolveTopologyPath(fileArg, env.io.cwd);
+  let text: string | undefined;
+  try {
+    text = await readFile(path.resolve(env.io.cwd, file), 'utf8');
+  } catch {
+    text = undefined; // the load stage reports unreadable files precisely
+  }
+  const progress = createProgress(env.io);
+  const confirm = flags.yes
+    ? undefined
+    : async (plan: Plan) => {
+        env.err(formatPlanText(plan, env.errColors));
+        return askToApply(env.io, planSummaryLine(plan));
+      };
+  const common = {
+    env: env.io.env,
+    allowOutsideRoot: flags.allowOutsideRoot,
+    expiryWarningSeconds: flags.expiryWarning,
+    concurrency: flags.concurrency,
+    confirm,
+    onProgress: (p: Parameters<typeof progress.update>[0]) => progress.update(p),
+  };
+  let result: ReconcileResult;
+  try {
+    if (text !== undefined && looksLikeSavedPlan(text)) {
+      const parsed = parseSavedPlan(text);
+      if (!parsed.ok) throw new UsageError(`${fileArg}: ${parsed.reason}`);
+      const saved = parsed.plan;
+      const stateDir = flags.state ?? saved.json.backend.state;
+      result = await applySavedPlan(
+        {
+          ...common,
+          saved,
+          backend: backendFactory(
+            { ...flags, backend: saved.json.backend.type, state: stateDir },
+            saved.json.saved.topologyPath,
+            env.io.cwd,
+            env.io.env,
+          ),
+        },
+        env.context,
+      );
+    } else {
+      result = await reconcileOnce(
+        {
+          ...common,
+          file,
+          mode: 'apply',
+          strict: flags.strict,
+          targets: flags.target,
+          allowEmpty: flags.allowEmpty,
+          backend: backendFactory(flags, file, env.io.cwd, env.io.env),
+        },
+        env.context,
+      );
+    }
+  } catch (err) {
+    progress.stop();
+    if (err instanceof LockedError) {
+      env.err(`avnet: ${err.message}\n`);
+      return EXIT_FAILURE;
+    }
+    throw err;
+  }
+  progress.stop();
+  env.redactor.add(knownSecretValues(result.checked.loaded));
+  if (result.checked.loaded.missing)
+    throw new UsageError(`topology file ${fileArg} does not exist`);
+  reportDiagnostics(env, result, flags.strict ?? false);
+  if (flags.format === 'json') env.out(resultJson(result));
+  switch (result.outcome) {
+    case 'invalid':
+      env.err(`avnet: ${fileArg} is not valid; nothing was changed\n`);
+      return EXIT_FAILURE;
+    case 'refused':
+      if (!result.plan && result.message?.startsWith('unknown --target'))
+        throw new UsageError(result.message);
+      env.err(`avnet: refusing to apply: ${result.message}\n`);
+      return EXIT_FAILURE;
+    case 'cancelled':
+      env.err('Apply cancelled; nothing was changed.\n');
+      return EXIT_OK;
+    default:
+      break;
+  }
+  const plan = result.plan!;
+  if (flags.format === 'text') {
+    if (flags.yes || plan.changes.length === 0)
+      env.out(formatPlanText(plan, env.colors, (s) => describeWhere(env, result, s)));
+    if (result.apply) env.out('\n' + formatApplyReport(result.apply, env));
+    if (result.verify && (result.verify.changes.length > 0 || result.verify.errors.length > 0)) {
+      env.out(
+        env.colors.yellow(
+          `Not yet converged: ${result.verify.changes.length} change(s) remain; run apply again.\n`,
+        ),
+      );
+    }
+  }
+  return result.outcome === 'failed' ? EXIT_FAILURE : EXIT_OK;
+}

@@ -1,0 +1,172 @@
+/** `avnet plan [FILE]`: validate, read actual state, print what apply would change. */
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { Plan } from '../../model/index.js';
+import { reconcileOnce, knownSecretValues, type ReconcileResult } from '../../engine/index.js';
+import { formatPlanJson, formatPlanText, serializeSavedPlan } from '../../plan/index.js';
+import { writeFileAtomic, DirBackend } from '../../backends/index.js';
+import { formatDiagnosticsText } from '../../output/index.js';
+import { EXIT_CHANGES, EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
+import type { CommandEnv } from '../io.js';
+import { addBackendFlags, backendFactory, type BackendFlags } from '../backend-flags.js';
+import { choiceFlag, collectFlag, durationFlag } from '../options.js';
+import { resolveTopologyPath } from '../paths.js';
+import { AVNET_VERSION } from '../version.js';
+import { formatPlanMarkdown, formatPlanRunbook } from '../../plan/index.js';
+
+/** Output formats of plan. */
+export const PLAN_FORMATS = ['text', 'json', 'markdown', 'runbook'] as const;
+
+interface PlanFlags extends BackendFlags {
+  format: (typeof PLAN_FORMATS)[number];
+  out?: string;
+  detailedExitcode?: boolean;
+  target?: string[];
+  allowEmpty?: boolean;
+  strict?: boolean;
+  expiryWarning?: number;
+  allowOutsideRoot?: boolean;
+}
+
+/** Registers the plan command. */
+export function registerPlan(
+  program: Command,
+  run: (action: (env: CommandEnv) => Promise<number>) => Promise<void>,
+): void {
+  addBackendFlags(
+    program
+      .command('plan')
+      .description('validate, read actual state from the backend, print what apply would change')
+      .argument('[file]', 'topology file', 'topology.yaml')
+      .option(
+        '--format <format>',
+        `output format: ${PLAN_FORMATS.join(', ')}`,
+        choiceFlag(PLAN_FORMATS),
+        'text',
+      )
+      .option(
+        '--out <planfile>',
+        'also save the plan (no secret values) for `avnet apply PLANFILE`',
+      )
+      .option('--detailed-exitcode', 'exit 2 when changes are pending, 0 when none, 1 on failure')
+      .option(
+        '--target <server>',
+        "limit the plan to this server's entries (repeatable)",
+        collectFlag,
+      )
+      .option('--allow-empty', 'allow a plan that deletes every entry avnet manages')
+      .option('--strict', 'warnings fail validation too')
+      .option(
+        '--expiry-warning <duration>',
+        'certificate expiry warning window (default 30d)',
+        durationFlag,
+      )
+      .option('--allow-outside-root', "allow referenced files outside the topology's folder"),
+  ).action(async (file: string, flags: PlanFlags) => {
+    await run((env) => planCommand(env, file, flags));
+  });
+}
+
+/** Prints validation diagnostics of a reconcile on stderr (stdout stays the command's output). */
+export function reportDiagnostics(env: CommandEnv, result: ReconcileResult, strict: boolean): void {
+  const { loaded } = result.checked;
+  if (result.diagnostics.length === 0 && result.outcome !== 'invalid') return;
+  env.err(
+    formatDiagnosticsText(
+      {
+        file: loaded.source.displayPath,
+        diagnostics: result.diagnostics,
+        strict,
+        source: { text: loaded.source.text, secretRanges: loaded.secretRanges },
+        servers: loaded.topology.servers.size,
+        links: loaded.topology.links.length,
+      },
+      env.errColors,
+    ),
+  );
+}
+
+/** Where a server's state lives, relative to the working directory when that is shorter. */
+export function describeWhere(env: CommandEnv, result: ReconcileResult, server: string): string {
+  const where = result.backend ? result.backend.describeServer(server) : server;
+  if (!path.isAbsolute(where)) return where;
+  const rel = path.relative(env.io.cwd, where);
+  return rel.startsWith('..') ? where : rel;
+}
+
+/** Renders a plan in one of the plan formats. */
+export function renderPlan(
+  format: PlanFlags['format'],
+  plan: Plan,
+  env: CommandEnv,
+  result: ReconcileResult,
+): string {
+  const where = (s: string) => describeWhere(env, result, s);
+  switch (format) {
+    case 'json':
+      return formatPlanJson(plan);
+    case 'markdown':
+      return formatPlanMarkdown(plan, {
+        topology: result.checked.loaded.topology,
+        desired: result.desired,
+      });
+    case 'runbook':
+      return formatPlanRunbook(plan, { topology: result.checked.loaded.topology });
+    default:
+      return formatPlanText(plan, env.colors, where);
+  }
+}
+
+async function planCommand(env: CommandEnv, fileArg: string, flags: PlanFlags): Promise<number> {
+  const file = resolveTopologyPath(fileArg, env.io.cwd);
+  const result = await reconcileOnce(
+    {
+      file,
+      mode: 'plan',
+      env: env.io.env,
+      allowOutsideRoot: flags.allowOutsideRoot,
+      expiryWarningSeconds: flags.expiryWarning,
+      strict: flags.strict,
+      targets: flags.target,
+      allowEmpty: flags.allowEmpty,
+      concurrency: flags.concurrency,
+      backend: backendFactory(flags, file, env.io.cwd, env.io.env),
+    },
+    env.context,
+  );
+  env.redactor.add(knownSecretValues(result.checked.loaded));
+  if (result.checked.loaded.missing)
+    throw new UsageError(`topology file ${fileArg} does not exist`);
+  reportDiagnostics(env, result, flags.strict ?? false);
+  if (result.outcome === 'invalid') {
+    env.err(`avnet: ${fileArg} is not valid; nothing was planned\n`);
+    return EXIT_FAILURE;
+  }
+  if (result.outcome === 'refused' && !result.plan) {
+    throw new UsageError(result.message ?? 'refused');
+  }
+  const plan = result.plan!;
+  env.out(renderPlan(flags.format, plan, env, result));
+  if (result.outcome === 'refused') {
+    env.err(`avnet: refusing this plan: ${result.message}\n`);
+    return EXIT_FAILURE;
+  }
+  if (flags.out) {
+    const outFile = path.resolve(env.io.cwd, flags.out);
+    const stateDir = result.backend instanceof DirBackend ? result.backend.dir : undefined;
+    await writeFileAtomic(
+      outFile,
+      serializeSavedPlan(plan, {
+        topologyPath: path.resolve(env.io.cwd, file),
+        createdAt: env.context.clock.now().toISOString(),
+        avnet: AVNET_VERSION,
+        stateDir,
+      }),
+      0o644,
+    );
+    env.err(`Saved the plan to ${flags.out}; apply exactly it with: avnet apply ${flags.out}\n`);
+  }
+  if (plan.errors.length > 0) return EXIT_FAILURE;
+  if (flags.detailedExitcode && plan.changes.length > 0) return EXIT_CHANGES;
+  return EXIT_OK;
+}

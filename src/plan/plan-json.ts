@@ -1,0 +1,37 @@
+/** The plan's JSON form (the CLI contract) and the saved-plan file built on it. */
+import type { Plan, PlanChange } from '../model/index.js';
+
+/** Version of the plan JSON format. */
+export const PLAN_FORMAT_VERSION = '1.0';
+
+/** One change as printed: everything but the entry to write (which holds the password). */
+export function changeToJson(c: PlanChange): Record<string, unknown> {
+  return {
+    server: c.server,
+    action: c.action,
+    ...(c.neighbor !== undefined ? { neighbor: c.neighbor } : {}),
+    ...(c.type !== undefined ? { type: c.type } : {}),
+    ...(c.fields !== undefined ? { fields: c.fields } : {}),
+    reason: c.reason,
+  };
+}
+
+/** The plan as the contract's JSON document. */
+export function planToJson(plan: Plan): Record<string, unknown> {
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    topology: plan.topology,
+    backend: plan.backend,
+    changes: plan.changes.map(changeToJson),
+    unmanaged: plan.unmanaged,
+    summary: plan.summary,
+    revisions: plan.revisions,
+    errors: plan.errors,
+    ...(plan.targets ? { targets: plan.targets } : {}),
+  };
+}
+
+/** `--format json`. */
+export function formatPlanJson(plan: Plan): string {
+  return JSON.stringify(planToJson(plan), null, 2) + '\n';
+}

@@ -1,0 +1,81 @@
+/** Saved plans (`plan --out`): the plan JSON plus where it was made; never any secret value. */
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Plan } from '../model/index.js';
+import { canonicalJson } from './compute-plan.js';
+import { changeToJson, planToJson } from './plan-json.js';
+
+/** Location of the saved-plan JSON Schema. */
+export const SAVED_PLAN_SCHEMA_URL = new URL(
+  '../../../schemas/saved-plan.schema.json',
+  import.meta.url,
+);
+
+/** A saved plan as read back from disk. */
+export interface SavedPlan {
+  readonly json: Record<string, unknown> & {
+    topology: { file: string; sha256: string };
+    backend: { type: string; state?: string };
+    revisions: Record<string, number>;
+    changes: Record<string, unknown>[];
+    targets?: string[];
+    saved: { topologyPath: string; createdAt: string; avnet: string };
+  };
+}
+
+let validator: ValidateFunction | undefined;
+
+/** Serialises a plan for `--out`. */
+export function serializeSavedPlan(
+  plan: Plan,
+  saved: { topologyPath: string; createdAt: string; avnet: string; stateDir?: string },
+): string {
+  const json = planToJson(plan);
+  const backend =
+    saved.stateDir !== undefined ? { ...plan.backend, state: saved.stateDir } : plan.backend;
+  return (
+    JSON.stringify(
+      {
+        ...json,
+        backend,
+        saved: { topologyPath: saved.topologyPath, createdAt: saved.createdAt, avnet: saved.avnet },
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/** True when a file's text looks like a saved plan rather than a topology. */
+export function looksLikeSavedPlan(text: string): boolean {
+  return /^\s*\{/.test(text) && text.includes('"format_version"');
+}
+
+/** Parses and checks a saved plan; returns a reason when it is not one. */
+export function parseSavedPlan(
+  text: string,
+): { ok: true; plan: SavedPlan } | { ok: false; reason: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `not valid JSON (${(err as Error).message})` };
+  }
+  if (!validator) {
+    const ajv = new Ajv2020({ strict: true, strictRequired: false, discriminator: true });
+    validator = ajv.compile(JSON.parse(readFileSync(SAVED_PLAN_SCHEMA_URL, 'utf8')) as object);
+  }
+  if (!validator(data)) {
+    const e = validator.errors?.[0];
+    return {
+      ok: false,
+      reason: `not a saved avnet plan: ${e?.instancePath || '/'} ${e?.message ?? 'is invalid'}`,
+    };
+  }
+  return { ok: true, plan: { json: data as SavedPlan['json'] } };
+}
+
+/** True when a freshly computed plan makes exactly the changes a saved plan recorded. */
+export function samePlannedChanges(saved: SavedPlan, fresh: Plan): boolean {
+  return canonicalJson(saved.json.changes) === canonicalJson(fresh.changes.map(changeToJson));
+}
