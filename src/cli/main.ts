@@ -20,10 +20,47 @@ import { registerDiff } from './commands/diff.js';
 /** A command body: gets its environment, returns an exit code. */
 export type CommandAction = (env: CommandEnv) => Promise<number>;
 
+/** Options of `main` for embedding and tests. */
+export interface MainOptions {
+  /** Abort signal standing in for SIGINT/SIGTERM (tests); the real process signals are used otherwise. */
+  readonly signal?: AbortSignal;
+  /** Install SIGINT/SIGTERM handlers (the bin entry does; in-process tests do not). */
+  readonly handleSignals?: boolean;
+}
+
+/**
+ * SIGINT/SIGTERM abort the running command through its context signal: apply stops starting new
+ * work, finishes the write in flight, releases the lock and reports; watch ends its cycle and exits.
+ * A second signal exits at once.
+ */
+function installSignalHandlers(abort: AbortController, io: CliIO): () => void {
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (abort.signal.aborted) process.exit(130);
+    io.stderr.write(
+      `\navnet: ${sig} received, finishing the current step (press again to exit now)\n`,
+    );
+    abort.abort(new Error(`interrupted by ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
 /** Runs avnet with the given arguments; resolves to the exit code. */
-export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIO = processIO(),
+  options: MainOptions = {},
+): Promise<number> {
   let exitCode = EXIT_USAGE;
   const abort = new AbortController();
+  options.signal?.addEventListener('abort', () => abort.abort(options.signal?.reason), {
+    once: true,
+  });
+  const uninstall = options.handleSignals ? installSignalHandlers(abort, io) : () => {};
   const program = new Command('avnet');
   program
     .description('declarative, GitOps-style reconciler for Dr.Web anti-virus networks')
@@ -74,6 +111,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     }
     io.stderr.write(`avnet: ${(err as Error).message}\n`);
     return EXIT_FAILURE;
+  } finally {
+    uninstall();
   }
   return exitCode;
 }
