@@ -1,7 +1,8 @@
 /** avnet's own version and docs location, read from package.json once. */
 import { readFileSync } from 'node:fs';
+import { packageFile } from '../util/package-root.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as {
   version: string;
   homepage?: string;
 };

@@ -3,15 +3,13 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import { jsonPointer, parseJsonPointer, type Finding } from '../model/index.js';
+import { packageFile } from '../util/package-root.js';
 
 // ajv-formats is CommonJS: under ESM its plugin function is the `default` of module.exports.
 const addFormats = ajvFormats.default;
 
 /** Location of the bundled topology JSON Schema. */
-export const TOPOLOGY_SCHEMA_URL = new URL(
-  '../../../schemas/topology.schema.json',
-  import.meta.url,
-);
+export const TOPOLOGY_SCHEMA_PATH = packageFile('schemas/topology.schema.json');
 
 /**
  * Schema parts whose violations a dedicated rule reports with a more specific id, so that each
@@ -21,6 +19,8 @@ const OWNED_BY_RULES: readonly string[] = [
   '#/$defs/address/pattern',
   '#/$defs/scheduleWindow/pattern',
   '#/$defs/fixedFlows/',
+  // flow-direction names the link's peers in its message ("must be A->B, B->A, both or none").
+  '#/$defs/flow/pattern',
 ];
 
 /** Friendlier wording for the formats the schema checks by pattern. */
@@ -38,7 +38,7 @@ let compiled: ValidateFunction | undefined;
 /** Loads and compiles the topology schema once per process. */
 export function topologyValidator(): ValidateFunction {
   if (!compiled) {
-    const schema = JSON.parse(readFileSync(TOPOLOGY_SCHEMA_URL, 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(TOPOLOGY_SCHEMA_PATH, 'utf8')) as object;
     const ajv = new Ajv2020({
       allErrors: true,
       strict: true,

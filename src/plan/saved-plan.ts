@@ -2,14 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Plan } from '../model/index.js';
+import { packageFile } from '../util/package-root.js';
 import { canonicalJson } from './compute-plan.js';
 import { changeToJson, planToJson } from './plan-json.js';
 
 /** Location of the saved-plan JSON Schema. */
-export const SAVED_PLAN_SCHEMA_URL = new URL(
-  '../../../schemas/saved-plan.schema.json',
-  import.meta.url,
-);
+export const SAVED_PLAN_SCHEMA_PATH = packageFile('schemas/saved-plan.schema.json');
 
 /** A saved plan as read back from disk. */
 export interface SavedPlan {
@@ -63,7 +61,7 @@ export function parseSavedPlan(
   }
   if (!validator) {
     const ajv = new Ajv2020({ strict: true, strictRequired: false, discriminator: true });
-    validator = ajv.compile(JSON.parse(readFileSync(SAVED_PLAN_SCHEMA_URL, 'utf8')) as object);
+    validator = ajv.compile(JSON.parse(readFileSync(SAVED_PLAN_SCHEMA_PATH, 'utf8')) as object);
   }
   if (!validator(data)) {
     const e = validator.errors?.[0];

@@ -4,7 +4,7 @@
  * the server's revision, and a lock file guards against concurrent writers.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Context, NeighborEntry, ServerState } from '../../model/index.js';
@@ -28,6 +28,12 @@ import {
 
 /** Name of the lock file inside the state folder. */
 export const LOCK_FILE = '.avnet.lock';
+
+/** How long a write waits for another writer of the same server. */
+const SERVER_LOCK_WAIT_MS = 5_000;
+
+/** A per-server write lock older than this was left by a crashed writer. */
+const SERVER_LOCK_STALE_MS = 30_000;
 
 /** Options of the dir backend. */
 export interface DirBackendOptions {
@@ -185,25 +191,58 @@ export class DirBackend implements Backend {
   }
 
   async applyChange(name: string, change: ServerChange, ctx: Context): Promise<ServerState> {
-    const current =
-      (await this.readServer(name, ctx)) ?? freshServerState(name, this.versions.get(name) ?? 13);
-    if (current.revision !== change.expectedRevision) {
-      throw new ConflictError(name, change.expectedRevision, current.revision);
-    }
-    const next = applyServerChange(current, change);
     await mkdir(this.opts.dir, { recursive: true, mode: 0o700 });
-    try {
-      await writeFileAtomic(this.fileOf(name), serializeServerState(next));
-    } catch (err) {
-      throw new BackendError(
-        `cannot write ${this.fileOf(name)}: ${(err as Error).message}`,
-        name,
-        false,
-        { cause: err },
-      );
+    // Read, compare and write under a per-server lock, so two writers planned against the same
+    // revision cannot both succeed (compare-and-swap), whichever process they run in.
+    return this.withServerLock(name, async () => {
+      const current =
+        (await this.readServer(name, ctx)) ?? freshServerState(name, this.versions.get(name) ?? 13);
+      if (current.revision !== change.expectedRevision) {
+        throw new ConflictError(name, change.expectedRevision, current.revision);
+      }
+      const next = applyServerChange(current, change);
+      try {
+        await writeFileAtomic(this.fileOf(name), serializeServerState(next));
+      } catch (err) {
+        throw new BackendError(
+          `cannot write ${this.fileOf(name)}: ${(err as Error).message}`,
+          name,
+          false,
+          { cause: err },
+        );
+      }
+      ctx.logger.debug({ server: name, revision: next.revision }, 'wrote server state');
+      return next;
+    });
+  }
+
+  private async withServerLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const lockFile = path.join(this.opts.dir, `.${encodeServerFileName(name)}.lock`);
+    const deadline = Date.now() + SERVER_LOCK_WAIT_MS;
+    for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+      try {
+        const handle = await open(lockFile, 'wx', 0o600);
+        await handle.close();
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        // A writer killed inside its few-millisecond critical section leaves this behind.
+        const age = await stat(lockFile).then(
+          (st) => Date.now() - st.mtimeMs,
+          () => 0,
+        );
+        if (age > SERVER_LOCK_STALE_MS) await unlink(lockFile).catch(() => undefined);
+        else if (Date.now() > deadline) {
+          throw new BackendError(`${name} is being written by another process`, name, true);
+        }
+        await new Promise((r) => setTimeout(r, delay));
+      }
     }
-    ctx.logger.debug({ server: name, revision: next.revision }, 'wrote server state');
-    return next;
+    try {
+      return await fn();
+    } finally {
+      await unlink(lockFile).catch(() => undefined);
+    }
   }
 
   async acquireLock(operation: string, ctx: Context): Promise<BackendLock> {

@@ -2,19 +2,17 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
 import type { ServerState } from '../../model/index.js';
+import { packageFile } from '../../util/package-root.js';
 
 /** Location of the state file JSON Schema. */
-export const STATE_SCHEMA_URL = new URL(
-  '../../../../schemas/server-state.schema.json',
-  import.meta.url,
-);
+export const STATE_SCHEMA_PATH = packageFile('schemas/server-state.schema.json');
 
 let validator: ValidateFunction | undefined;
 
 function validate(): ValidateFunction {
   if (!validator) {
     const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false });
-    validator = ajv.compile(JSON.parse(readFileSync(STATE_SCHEMA_URL, 'utf8')) as object);
+    validator = ajv.compile(JSON.parse(readFileSync(STATE_SCHEMA_PATH, 'utf8')) as object);
   }
   return validator;
 }
