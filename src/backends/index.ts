@@ -3,3 +3,4 @@ export * from './backend.js';
 export * from './registry.js';
 export * from './dir/dir-backend.js';
 export * from './dir/state-file.js';
+export * from './http/index.js';

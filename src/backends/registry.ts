@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Backend, ServerEndpoint } from './backend.js';
 import { DirBackend } from './dir/dir-backend.js';
+import { createHttpBackend } from './http/http-backend.js';
 
 /** Settings every backend factory may use. */
 export interface BackendSettings {
@@ -32,6 +33,7 @@ const factories = new Map<string, BackendFactory>([
         endpoints: s.endpoints,
       }),
   ],
+  ['http', createHttpBackend],
 ]);
 
 /** Registers a backend type (used for http, which lives in its own module). */

@@ -14,8 +14,12 @@ import { registerValidate } from './commands/validate.js';
 import { registerCerts } from './commands/certs.js';
 import { registerPlan } from './commands/plan.js';
 import { registerApply } from './commands/apply.js';
+import { registerAudit } from './commands/audit.js';
+import { registerImport } from './commands/import.js';
+import { registerUnlock } from './commands/unlock.js';
 import { registerGraph } from './commands/graph.js';
 import { registerDiff } from './commands/diff.js';
+import { registerWatch } from './commands/watch.js';
 
 /** A command body: gets its environment, returns an exit code. */
 export type CommandAction = (env: CommandEnv) => Promise<number>;
@@ -98,9 +102,13 @@ export async function main(
   registerValidate(program, run);
   registerPlan(program, run);
   registerApply(program, run);
+  registerAudit(program, run);
+  registerImport(program, run);
+  registerUnlock(program, run);
   registerCerts(program, run);
   registerGraph(program, run);
   registerDiff(program, run);
+  registerWatch(program, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -2,3 +2,4 @@
 export * from './check-topology.js';
 export * from './reconcile-once.js';
 export * from './apply-saved-plan.js';
+export * from './audit-backend.js';

@@ -1,0 +1,301 @@
+/**
+ * The `http` backend: each server's management API (`api:` URL in the topology). Reads are
+ * `neighbors/state.ds`; a change is one `neighbors/apply.ds` call carrying the revision it was
+ * planned against (If-Match), so a change someone else made in between is refused (412) and
+ * re-planned, never overwritten. Real servers have no lock: the backend lock is process-local
+ * (two operations of one process never interleave) and revisions guard against everyone else.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import type { Context, ServerState } from '../../model/index.js';
+import { mapLimit } from '../../util/concurrency.js';
+import {
+  BackendError,
+  ConflictError,
+  LockedError,
+  type Backend,
+  type BackendLock,
+  type LinkStatus,
+  type LockInfo,
+  type ServerChange,
+  type ServerEndpoint,
+} from '../backend.js';
+import type { BackendSettings } from '../registry.js';
+import { parseServerState } from '../dir/state-file.js';
+import { ApiStatusError, HttpClient, type HttpClientOptions } from './http-client.js';
+import { mergeLinkViews, type ServerLinkViews } from './link-views.js';
+import {
+  API_SCRIPTS,
+  ERRNO,
+  type ApplyBody,
+  type ConflictData,
+  type Envelope,
+  type StateData,
+  type StatusData,
+} from './wire.js';
+
+/** Environment variables holding the administrator credentials (shared with `avnet sim`). */
+export const CREDENTIAL_ENV = { user: 'AVNET_USER', password: 'AVNET_PASSWORD' } as const;
+
+/** Options of the http backend. */
+export interface HttpBackendOptions {
+  readonly endpoints: readonly ServerEndpoint[];
+  readonly client: HttpClientOptions;
+  /** How lock holders are named; defaults to user@host. */
+  readonly owner?: string;
+}
+
+/** Locks held in this process, by the set of API URLs they cover. */
+const heldLocks = new Map<string, LockInfo>();
+
+/** The http backend. */
+export class HttpBackend implements Backend {
+  readonly type = 'http';
+  readonly client: HttpClient;
+  private readonly endpoints: Map<string, ServerEndpoint>;
+  private readonly lockKey: string;
+
+  constructor(private readonly opts: HttpBackendOptions) {
+    this.client = new HttpClient(opts.client);
+    this.endpoints = new Map(opts.endpoints.map((e) => [e.name, e]));
+    this.lockKey = [...new Set(opts.endpoints.map((e) => e.api ?? `(none):${e.name}`))]
+      .sort()
+      .join('\n');
+  }
+
+  describeServer(name: string): string {
+    return this.endpoints.get(name)?.api ?? `${name} (no api URL)`;
+  }
+
+  async listServers(_ctx: Context): Promise<string[]> {
+    return [...this.endpoints.values()]
+      .filter((e) => e.api)
+      .map((e) => e.name)
+      .sort();
+  }
+
+  private apiOf(name: string): string {
+    const api = this.endpoints.get(name)?.api;
+    if (!api) {
+      throw new BackendError(
+        `server ${name} has no \`api:\` URL in the topology; the http backend needs one for every server it manages`,
+        name,
+        false,
+      );
+    }
+    return api;
+  }
+
+  /** Checks that the answer comes from the server the topology names at that URL. */
+  private checkIdentity(name: string, envelope: Envelope): void {
+    const answered = envelope.head.server?.name;
+    if (answered !== undefined && answered !== name) {
+      throw new BackendError(
+        `${this.describeServer(name)} answers as server "${answered}", not "${name}": check the api URL of ${name} in the topology`,
+        name,
+        false,
+      );
+    }
+  }
+
+  private mapError(name: string, err: unknown): never {
+    if (err instanceof ApiStatusError) {
+      if (err.status === 401 || err.status === 403) {
+        throw new BackendError(
+          `${name} (${this.describeServer(name)}) refused the administrator credentials (HTTP ${err.status}); check ${CREDENTIAL_ENV.user} and ${CREDENTIAL_ENV.password}`,
+          name,
+          false,
+        );
+      }
+      throw new BackendError(err.message, name, false, { cause: err });
+    }
+    throw err;
+  }
+
+  async readServer(name: string, ctx: Context): Promise<ServerState | null> {
+    const baseUrl = this.apiOf(name);
+    let envelope: Envelope<StateData>;
+    try {
+      envelope = await this.client.call<StateData>(
+        { server: name, baseUrl, script: API_SCRIPTS.state, method: 'GET' },
+        ctx,
+      );
+    } catch (err) {
+      this.mapError(name, err);
+    }
+    this.checkIdentity(name, envelope);
+    const parsed = parseServerState(JSON.stringify(envelope.data));
+    if (!parsed.ok) {
+      throw new BackendError(`${name}: the server's state is ${parsed.reason}`, name, false);
+    }
+    if (parsed.state.name !== name) {
+      throw new BackendError(
+        `${this.describeServer(name)} holds the state of "${parsed.state.name}", not "${name}"`,
+        name,
+        false,
+      );
+    }
+    // A server that was never written is reported as it is (revision 0), like a fresh one.
+    return parsed.state;
+  }
+
+  async applyChange(name: string, change: ServerChange, ctx: Context): Promise<ServerState> {
+    const baseUrl = this.apiOf(name);
+    const body: ApplyBody = {
+      revision: change.expectedRevision,
+      ...(change.protocol !== undefined ? { protocol: change.protocol } : {}),
+      ...(change.restart ? { restart: true } : {}),
+      ...(change.upsert ? { upsert: change.upsert } : {}),
+      ...(change.remove ? { remove: change.remove } : {}),
+    };
+    let envelope: Envelope<StateData>;
+    try {
+      envelope = await this.client.call<StateData>(
+        {
+          server: name,
+          baseUrl,
+          script: API_SCRIPTS.apply,
+          method: 'POST',
+          body,
+          ifMatch: change.expectedRevision,
+          idempotencyKey: randomUUID(),
+          write: true,
+        },
+        ctx,
+      );
+    } catch (err) {
+      if (err instanceof ApiStatusError && err.errno === ERRNO.revisionConflict.errno) {
+        const actual = (err.envelope?.data as ConflictData | null)?.revision ?? -1;
+        throw new ConflictError(name, change.expectedRevision, actual);
+      }
+      this.mapError(name, err);
+    }
+    this.checkIdentity(name, envelope);
+    const parsed = parseServerState(JSON.stringify(envelope.data));
+    if (!parsed.ok) {
+      throw new BackendError(`${name}: the server answered a state that is ${parsed.reason}`, name, false);
+    }
+    ctx.logger.debug({ server: name, revision: parsed.state.revision }, 'applied change');
+    return parsed.state;
+  }
+
+  async acquireLock(operation: string, ctx: Context): Promise<BackendLock> {
+    const holder = heldLocks.get(this.lockKey);
+    if (holder) {
+      throw new LockedError(
+        holder,
+        'Another operation of this avnet process is writing to these servers; wait for it to finish.',
+      );
+    }
+    const info: LockInfo = {
+      id: randomUUID(),
+      owner: this.opts.owner ?? `${os.userInfo().username}@${os.hostname()}`,
+      operation,
+      startedAt: ctx.clock.now().toISOString(),
+      pid: process.pid,
+      hostname: os.hostname(),
+    };
+    heldLocks.set(this.lockKey, info);
+    let released = false;
+    return {
+      info,
+      release: async () => {
+        if (released) return;
+        released = true;
+        if (heldLocks.get(this.lockKey)?.id === info.id) heldLocks.delete(this.lockKey);
+      },
+    };
+  }
+
+  /** Every server's own view of its links, or why it could not be read. */
+  async linkViews(ctx: Context, servers?: readonly string[]): Promise<ServerLinkViews[]> {
+    const names = servers ?? (await this.listServers(ctx));
+    return mapLimit(names, this.opts.client.concurrency ?? 8, async (name) => {
+      try {
+        const envelope = await this.client.call<StatusData>(
+          { server: name, baseUrl: this.apiOf(name), script: API_SCRIPTS.status, method: 'GET' },
+          ctx,
+        );
+        this.checkIdentity(name, envelope);
+        return { server: name, views: envelope.data?.links ?? [] };
+      } catch (err) {
+        try {
+          this.mapError(name, err);
+        } catch (mapped) {
+          return { server: name, error: (mapped as Error).message };
+        }
+      }
+    });
+  }
+
+  async linkStatus(ctx: Context): Promise<LinkStatus[]> {
+    return mergeLinkViews(await this.linkViews(ctx));
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
+
+/** Creates the http backend from CLI settings: credentials from the environment, CA from --ca. */
+export async function createHttpBackend(settings: BackendSettings): Promise<HttpBackend> {
+  const user = settings.env[CREDENTIAL_ENV.user];
+  const password = settings.env[CREDENTIAL_ENV.password];
+  if (!user || !password) {
+    throw new BackendError(
+      `the http backend needs administrator credentials: set ${CREDENTIAL_ENV.user} and ${CREDENTIAL_ENV.password}`,
+      undefined,
+      false,
+    );
+  }
+  let ca: string | undefined;
+  if (settings.caFile !== undefined) {
+    try {
+      ca = await readFile(settings.caFile, 'utf8');
+    } catch (err) {
+      throw new BackendError(
+        `cannot read the CA file ${settings.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        undefined,
+        false,
+      );
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new BackendError(`the CA file ${settings.caFile} holds no PEM certificate`, undefined, false);
+    }
+  }
+  for (const e of settings.endpoints) {
+    if (!e.api) continue;
+    let url: URL;
+    try {
+      url = new URL(e.api);
+    } catch {
+      throw new BackendError(`the api URL of ${e.name} is not a URL`, e.name, false);
+    }
+    if (url.protocol !== 'https:') {
+      throw new BackendError(
+        `the api URL of ${e.name} must use https:// (credentials are sent with every request)`,
+        e.name,
+        false,
+      );
+    }
+    if (url.username || url.password) {
+      throw new BackendError(
+        `the api URL of ${e.name} must not hold credentials; use ${CREDENTIAL_ENV.user} and ${CREDENTIAL_ENV.password}`,
+        e.name,
+        false,
+      );
+    }
+  }
+  return new HttpBackend({
+    endpoints: settings.endpoints,
+    client: {
+      user,
+      password,
+      ca,
+      insecure: settings.insecure,
+      timeoutMs: settings.timeoutMs,
+      concurrency: settings.concurrency,
+    },
+  });
+}

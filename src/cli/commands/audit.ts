@@ -1,0 +1,86 @@
+/** `avnet audit [FILE]`: check what the servers actually hold with the actual-state rules. */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { DirBackend } from '../../backends/index.js';
+import { auditBackend } from '../../engine/index.js';
+import { DIAGNOSTIC_FORMATS, reportFails, type DiagnosticFormat } from '../../output/index.js';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
+import type { CommandEnv } from '../io.js';
+import { addBackendFlags, type BackendFlags } from '../backend-flags.js';
+import { openBackendFor } from '../backend-target.js';
+import { choiceFlag } from '../options.js';
+import { renderReport } from './validate.js';
+
+interface AuditFlags extends BackendFlags {
+  format: DiagnosticFormat;
+  strict?: boolean;
+}
+
+/** Registers the audit command. */
+export function registerAudit(
+  program: Command,
+  run: (action: (env: CommandEnv) => Promise<number>) => Promise<void>,
+): void {
+  addBackendFlags(
+    program
+      .command('audit')
+      .description(
+        'read actual state from the backend and check it with the rules that apply to it',
+      )
+      .argument(
+        '[file]',
+        'topology file (to find the servers and the default state folder); optional for the dir backend',
+      )
+      .option(
+        '--format <format>',
+        `output format: ${DIAGNOSTIC_FORMATS.join(', ')}`,
+        choiceFlag(DIAGNOSTIC_FORMATS),
+        'text',
+      )
+      .option('--strict', 'warnings fail too'),
+  ).action(async (file: string | undefined, flags: AuditFlags) => {
+    await run((env) => auditCommand(env, file, flags));
+  });
+}
+
+async function auditCommand(
+  env: CommandEnv,
+  fileArg: string | undefined,
+  flags: AuditFlags,
+): Promise<number> {
+  const { backend, servers } = await openBackendFor(env, fileArg, flags);
+  try {
+    const audit = await auditBackend(
+      backend,
+      { servers, concurrency: flags.concurrency },
+      env.context,
+    );
+    for (const s of audit.actual.values())
+      env.redactor.add(s.neighbors.map((e) => e.password ?? ''));
+    const label =
+      backend instanceof DirBackend
+        ? path.relative(env.io.cwd, backend.dir) || '.'
+        : `${backend.type} backend`;
+    const entries = [...audit.actual.values()].reduce((n, s) => n + s.neighbors.length, 0);
+    env.out(
+      renderReport(
+        flags.format,
+        {
+          file: label,
+          diagnostics: audit.diagnostics,
+          strict: flags.strict ?? false,
+          servers: audit.actual.size,
+          links: Math.ceil(entries / 2),
+        },
+        env,
+      ),
+    );
+    for (const e of audit.errors) env.err(`avnet: ${e.server}: ${e.message}\n`);
+    return audit.errors.length > 0 ||
+      reportFails({ diagnostics: audit.diagnostics, strict: flags.strict ?? false })
+      ? EXIT_FAILURE
+      : EXIT_OK;
+  } finally {
+    await backend.close?.();
+  }
+}
