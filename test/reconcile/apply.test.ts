@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DirBackend, LOCK_FILE } from '../../src/backends/index.js';
 import type { NeighborEntry } from '../../src/model/index.js';
-import { quietContext } from '../../src/model/index.js';
+import { quietContext, type Context } from '../../src/model/index.js';
 import { normalizePem } from '../../src/render/index.js';
 import { basicYaml, makeNetwork, pool, type TestNetwork } from './network.js';
 
@@ -251,7 +251,6 @@ describe('apply on the dir backend', () => {
 
   it('re-plans a server changed by someone else during apply instead of overwriting it', async () => {
     net = await makeNetwork(['MAIN', 'AUX'], basicYaml(), { PW_MAIN_AUX: PW });
-    const ctx = quietContext();
     let interfered = false;
     const result = await net.reconcile('apply', {
       backend: async (endpoints) => {
@@ -261,7 +260,7 @@ describe('apply on the dir backend', () => {
           applyChange: async (
             name: string,
             change: Parameters<DirBackend['applyChange']>[1],
-            c: typeof ctx,
+            c: Context,
           ) => {
             if (!interfered && name === 'MAIN') {
               interfered = true;

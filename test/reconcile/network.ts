@@ -80,12 +80,7 @@ export async function makeNetwork(
     },
     async rawStates() {
       const out = new Map<string, string>();
-      let files: string[] = [];
-      try {
-        files = await readdir(state);
-      } catch {
-        return out;
-      }
+      const files = await readdir(state).catch(() => [] as string[]);
       for (const f of files.sort())
         if (f.endsWith('.json') && !f.startsWith('.'))
           out.set(f, await readFile(path.join(state, f), 'utf8'));
