@@ -143,6 +143,16 @@ export function deriveTopology(
     }
   }
 
+  const forced = new Map<string, Tri[]>();
+  for (const { a, b, ea, eb } of pairs) {
+    for (const f of ['encryption', 'compression'] as const) {
+      if (ea[f] && eb[f] && ea[f] !== eb[f]) {
+        add(forced, `${f}:${a}`, ea[f]);
+        add(forced, `${f}:${b}`, eb[f]);
+      }
+    }
+  }
+
   const doc = new Document({});
   const root = doc.contents as YAMLMap;
   root.set('apiVersion', 'avnet/v1');
@@ -182,14 +192,19 @@ export function deriveTopology(
     }
     const console = mostCommon(consoles.get(name) ?? []);
     if (console) s.consoleUrl = console;
-    // A server policy is only stated when all of its entries agree on it.
+    // A link whose two sides differ can only be stated through both servers' policies, so those
+    // links force the policy; otherwise the most common value saves the most link-level values.
     const pol = policies.get(name)!;
     const policy: { encryption?: Tri; compression?: Tri } = {};
     for (const f of ['encryption', 'compression'] as const) {
-      const vals = pol[f];
-      if (vals.length > 0 && vals.every((v) => v === vals[0]) && vals[0] !== 'possible') {
-        policy[f] = vals[0];
-        s[f] = vals[0];
+      const forcedValues = forced.get(`${f}:${name}`) ?? [];
+      const chosen =
+        forcedValues.length > 0
+          ? mostCommon(forcedValues)
+          : mostCommon(['possible' as Tri, ...pol[f]]);
+      if (chosen !== undefined && chosen !== 'possible') {
+        policy[f] = chosen;
+        s[f] = chosen;
       }
     }
     serverPolicy.set(name, policy);

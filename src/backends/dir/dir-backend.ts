@@ -219,19 +219,17 @@ export class DirBackend implements Backend {
   private async withServerLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const lockFile = path.join(this.opts.dir, `.${encodeServerFileName(name)}.lock`);
     const deadline = Date.now() + SERVER_LOCK_WAIT_MS;
+    const me = JSON.stringify({ pid: process.pid, hostname: os.hostname() });
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
       try {
         const handle = await open(lockFile, 'wx', 0o600);
+        await handle.writeFile(me);
         await handle.close();
         break;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         // A writer killed inside its few-millisecond critical section leaves this behind.
-        const age = await stat(lockFile).then(
-          (st) => Date.now() - st.mtimeMs,
-          () => 0,
-        );
-        if (age > SERVER_LOCK_STALE_MS) await unlink(lockFile).catch(() => undefined);
+        if (await isStaleWriteLock(lockFile)) await unlink(lockFile).catch(() => undefined);
         else if (Date.now() > deadline) {
           throw new BackendError(`${name} is being written by another process`, name, true);
         }
@@ -319,6 +317,23 @@ export class DirBackend implements Backend {
   /** The current lock holder, if any. */
   async currentLock(): Promise<LockInfo | undefined> {
     return readLock(path.join(this.opts.dir, LOCK_FILE));
+  }
+}
+
+/** A per-server write lock whose writer is gone: a dead process on this host, or simply too old. */
+async function isStaleWriteLock(file: string): Promise<boolean> {
+  try {
+    const [text, st] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    if (Date.now() - st.mtimeMs > SERVER_LOCK_STALE_MS) return true;
+    const owner = JSON.parse(text) as { pid?: number; hostname?: string };
+    return owner.hostname === os.hostname() && typeof owner.pid === 'number' && !isAlive(owner.pid);
+  } catch {
+    // Unreadable or torn (the writer died between create and write): stale once it is not brand new.
+    const age = await stat(file).then(
+      (st) => Date.now() - st.mtimeMs,
+      () => 0,
+    );
+    return age > 1_000;
   }
 }
 

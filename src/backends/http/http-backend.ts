@@ -23,7 +23,12 @@ import {
 } from '../backend.js';
 import type { BackendSettings } from '../registry.js';
 import { parseServerState } from '../dir/state-file.js';
-import { ApiStatusError, HttpClient, type HttpClientOptions } from './http-client.js';
+import {
+  ApiStatusError,
+  HttpAccessError,
+  HttpClient,
+  type HttpClientOptions,
+} from './http-client.js';
 import { mergeLinkViews, type ServerLinkViews } from './link-views.js';
 import {
   API_SCRIPTS,
@@ -102,7 +107,7 @@ export class HttpBackend implements Backend {
   private mapError(name: string, err: unknown): never {
     if (err instanceof ApiStatusError) {
       if (err.status === 401 || err.status === 403) {
-        throw new BackendError(
+        throw new HttpAccessError(
           `${name} (${this.describeServer(name)}) refused the administrator credentials (HTTP ${err.status}); check ${CREDENTIAL_ENV.user} and ${CREDENTIAL_ENV.password}`,
           name,
           false,
@@ -223,6 +228,8 @@ export class HttpBackend implements Backend {
         try {
           this.mapError(name, err);
         } catch (mapped) {
+          // Wrong credentials or an untrusted certificate are avnet's problem, not a link's.
+          if (mapped instanceof HttpAccessError) throw mapped;
           return { server: name, error: (mapped as Error).message };
         }
       }

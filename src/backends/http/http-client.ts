@@ -64,6 +64,12 @@ export class ApiStatusError extends Error {
   }
 }
 
+/**
+ * The server cannot be trusted or refuses us: a wrong CA, certificate or credentials. It concerns
+ * avnet's own configuration rather than one server's state, so no retry and no per-link report.
+ */
+export class HttpAccessError extends BackendError {}
+
 /** The delay before retry `attempt` (0-based): full jitter over an exponentially growing ceiling. */
 export function backoffDelay(
   attempt: number,
@@ -173,6 +179,7 @@ interface RawResponse {
 /** Why one attempt failed, classified. */
 interface AttemptFailure {
   transient: boolean;
+  access?: boolean;
   message: string;
   retryAfterMs?: number;
   cause?: unknown;
@@ -261,7 +268,8 @@ export class HttpClient {
         if (err instanceof ApiStatusError || err instanceof BackendError) throw err;
         failure = this.classify(err, where);
         if (!failure.transient) {
-          throw new BackendError(failure.message, call.server, false, { cause: err });
+          const E = failure.access ? HttpAccessError : BackendError;
+          throw new E(failure.message, call.server, false, { cause: err });
         }
       } finally {
         release();
@@ -295,6 +303,7 @@ export class HttpClient {
     if (TLS_VERIFY_CODES.has(code) || code.startsWith('CERT_') || code.startsWith('ERR_TLS_CERT')) {
       return {
         transient: false,
+        access: true,
         message: `${where}: the server's TLS certificate is not trusted (${code}); pass --ca FILE with the CA that signed it (avnet sim writes it to --tls-dir/ca.pem), or --insecure to skip verification`,
         cause: err,
       };
