@@ -1,0 +1,253 @@
+/**
+ * `avnet watch [FILE]`: re-validate and re-plan (with `--apply`, apply) whenever the topology or a
+ * file it references changes, and on an interval to catch drift. Runs until SIGINT/SIGTERM.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Logger } from '../../model/index.js';
+import { knownSecretValues } from '../../engine/index.js';
+import { planToJson } from '../../plan/index.js';
+import {
+  DEFAULT_DEBOUNCE_MS,
+  DEFAULT_INTERVAL_MS,
+  reconcileWith,
+  watchTopology,
+  type WatchCycle,
+} from '../../watch/index.js';
+import { EXIT_OK, UsageError } from '../exit-codes.js';
+import type { CommandEnv } from '../io.js';
+import { addBackendFlags, backendFactory, type BackendFlags } from '../backend-flags.js';
+import { choiceFlag, collectFlag, durationFlag } from '../options.js';
+import { resolveTopologyPath } from '../paths.js';
+import { formatApplyReport } from './apply.js';
+import { renderPlan, reportDiagnostics } from './plan.js';
+
+/** Output formats of watch: text, or one JSON object per cycle and line. */
+export const WATCH_FORMATS = ['text', 'json'] as const;
+
+interface WatchFlags extends BackendFlags {
+  apply?: boolean;
+  interval: number;
+  debounce: number;
+  format: (typeof WATCH_FORMATS)[number];
+  target?: string[];
+  allowEmpty?: boolean;
+  strict?: boolean;
+  expiryWarning?: number;
+  allowOutsideRoot?: boolean;
+}
+
+/** Parses `--interval`: a duration (`30s`, `5m`), or `0` / `off` for no interval cycles; in ms. */
+export function intervalFlag(value: string): number {
+  if (value === 'off' || value === '0') return 0;
+  return durationFlag(value) * 1000;
+}
+
+/** Parses `--debounce`: milliseconds, 0 or more. */
+export function debounceFlag(value: string): number {
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError(`"${value}" is not a number of milliseconds`);
+  return n;
+}
+
+/** Registers the watch command. */
+export function registerWatch(
+  program: Command,
+  run: (action: (env: CommandEnv) => Promise<number>) => Promise<void>,
+): void {
+  addBackendFlags(
+    program
+      .command('watch')
+      .description(
+        're-validate and re-plan (with --apply, apply) whenever the topology or a referenced file changes, and on an interval to catch drift',
+      )
+      .argument('[file]', 'topology file', 'topology.yaml')
+      .option(
+        '--apply',
+        'apply every valid change and heal drift, without asking (passing it is the consent)',
+      )
+      .addOption(
+        new Option(
+          '--interval <duration>',
+          're-read the actual state this often to catch drift (e.g. 30s, 5m; 0 or off: never)',
+        )
+          .argParser(intervalFlag)
+          .default(DEFAULT_INTERVAL_MS, `${DEFAULT_INTERVAL_MS / 60_000}m`),
+      )
+      .addOption(
+        new Option('--debounce <ms>', 'wait this long after the last file event before running')
+          .argParser(debounceFlag)
+          .default(DEFAULT_DEBOUNCE_MS),
+      )
+      .option(
+        '--format <format>',
+        'output per cycle: text, or json (one object per line)',
+        choiceFlag(WATCH_FORMATS),
+        'text',
+      )
+      .option(
+        '--target <server>',
+        "limit each cycle to this server's entries (repeatable)",
+        collectFlag,
+      )
+      .option('--allow-empty', 'allow a plan that deletes every entry avnet manages')
+      .option('--strict', 'warnings fail validation too')
+      .option(
+        '--expiry-warning <duration>',
+        'certificate expiry warning window (default 30d)',
+        durationFlag,
+      )
+      .option('--allow-outside-root', "allow referenced files outside the topology's folder"),
+  ).action(async (file: string, flags: WatchFlags, cmd: Command) => {
+    const explicitLevel = (cmd.optsWithGlobals() as { logLevel?: string }).logLevel;
+    await run((env) => watchCommand(env, file, flags, explicitLevel));
+  });
+}
+
+/** Watch's own logger: its one line per cycle is at info, which other commands hide by default. */
+function cycleLogger(env: CommandEnv, explicitLevel: string | undefined): Logger {
+  const logger = env.logger.child({ command: 'watch' });
+  if (explicitLevel === undefined && env.io.env.AVNET_LOG_LEVEL === undefined) {
+    // The env logger is pino; a pino child may log at a lower level than its parent.
+    (logger as unknown as { level: string }).level = 'info';
+  }
+  return logger;
+}
+
+function clockTime(d: Date): string {
+  return d.toTimeString().slice(0, 8);
+}
+
+function describeTrigger(cycle: WatchCycle): string {
+  return cycle.files.length > 0 ? `${cycle.trigger}: ${cycle.files.join(', ')}` : cycle.trigger;
+}
+
+function cycleJson(cycle: WatchCycle): string {
+  const r = cycle.result;
+  return (
+    JSON.stringify({
+      cycle: cycle.number,
+      trigger: cycle.trigger,
+      files: cycle.files,
+      startedAt: cycle.startedAt.toISOString(),
+      durationMs: cycle.durationMs,
+      outcome: cycle.outcome,
+      changes: cycle.changes,
+      applied: cycle.applied,
+      nextRunAt: cycle.nextRunAt?.toISOString() ?? null,
+      ...(r
+        ? { errors: r.checked.validation.errors, warnings: r.checked.validation.warnings }
+        : {}),
+      ...(r?.message ? { message: r.message } : {}),
+      ...(cycle.error ? { message: cycle.error.message } : {}),
+      plan: r?.plan && cycle.outcome !== 'invalid' ? planToJson(r.plan) : null,
+      apply: r?.apply
+        ? { servers: r.apply.servers, writes: r.apply.writes, failed: r.apply.failed }
+        : null,
+      converged: r?.verify ? r.verify.changes.length === 0 && r.verify.errors.length === 0 : null,
+    }) + '\n'
+  );
+}
+
+function reportCycle(env: CommandEnv, cycle: WatchCycle, flags: WatchFlags, fileArg: string): void {
+  const r = cycle.result;
+  if (r) env.redactor.add(knownSecretValues(r.checked.loaded));
+  const json = flags.format === 'json';
+  if (json) env.out(cycleJson(cycle));
+  else
+    env.out(
+      env.colors.bold(
+        `\n=== ${clockTime(cycle.startedAt)} cycle ${cycle.number} (${describeTrigger(cycle)}) ===\n`,
+      ),
+    );
+  if (cycle.stillInvalid) {
+    env.err(`avnet: ${fileArg} is still not valid; nothing was read or applied\n`);
+    return;
+  }
+  if (cycle.error) {
+    const retry = cycle.nextRunAt ? `; retrying at ${clockTime(cycle.nextRunAt)}` : '';
+    env.err(`avnet: ${cycle.error.message}${retry}\n`);
+    return;
+  }
+  if (!r) return;
+  // A cycle's trigger is a change or the start, or drift: diagnostics are worth repeating then,
+  // but not on every quiet interval tick.
+  if (cycle.trigger !== 'interval' || r.outcome === 'invalid')
+    reportDiagnostics(env, r, flags.strict ?? false);
+  if (r.outcome === 'invalid') {
+    env.err(
+      r.checked.loaded.missing
+        ? `avnet: ${fileArg} does not exist (removed?); nothing was applied, watching for it to come back\n`
+        : `avnet: ${fileArg} is not valid; nothing was ${flags.apply ? 'applied' : 'planned'}, the servers keep their last good state; watching for a fix\n`,
+    );
+    return;
+  }
+  if (r.outcome === 'refused') {
+    if (!json && r.plan) env.out(renderPlan('text', r.plan, env, r));
+    env.err(`avnet: refusing this ${flags.apply ? 'apply' : 'plan'}: ${r.message}\n`);
+    return;
+  }
+  if (json || !r.plan) return;
+  env.out(renderPlan('text', r.plan, env, r));
+  if (r.apply) env.out('\n' + formatApplyReport(r.apply, env));
+  if (r.verify && (r.verify.changes.length > 0 || r.verify.errors.length > 0)) {
+    env.out(
+      env.colors.yellow(
+        `Not yet converged: ${r.verify.changes.length} change(s) remain; the next cycle tries again.\n`,
+      ),
+    );
+  }
+}
+
+async function watchCommand(
+  env: CommandEnv,
+  fileArg: string,
+  flags: WatchFlags,
+  explicitLevel: string | undefined,
+): Promise<number> {
+  const file = resolveTopologyPath(fileArg, env.io.cwd);
+  const absolute = path.resolve(env.io.cwd, file);
+  const exists = await stat(absolute).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (!exists) throw new UsageError(`topology file ${fileArg} does not exist`);
+  const logger = cycleLogger(env, explicitLevel);
+  const reconcile = reconcileWith({
+    file,
+    env: env.io.env,
+    allowOutsideRoot: flags.allowOutsideRoot,
+    expiryWarningSeconds: flags.expiryWarning,
+    strict: flags.strict,
+    targets: flags.target,
+    allowEmpty: flags.allowEmpty,
+    concurrency: flags.concurrency,
+    backend: backendFactory(flags, file, env.io.cwd, env.io.env),
+  });
+  const summary = await watchTopology(
+    {
+      file: absolute,
+      apply: flags.apply ?? false,
+      debounceMs: flags.debounce,
+      intervalMs: flags.interval,
+      // The stages keep the command's log level; only watch's per-cycle line uses `logger`.
+      reconcile: (mode, ctx) => reconcile(mode, { ...ctx, logger: env.context.logger }),
+      onCycle: (cycle) => reportCycle(env, cycle, flags, fileArg),
+      onReady: (files) => {
+        const every =
+          flags.interval > 0 ? `every ${flags.interval / 1000}s` : 'never (--interval off)';
+        env.err(
+          `Watching ${files.length} file${files.length === 1 ? '' : 's'} (${fileArg} and the files it references); ` +
+            `${flags.apply ? 'applying' : 'planning'} on change, drift check ${every}. Press Ctrl-C to stop.\n`,
+        );
+      },
+    },
+    { ...env.context, logger },
+  );
+  env.err(
+    `avnet watch stopped after ${summary.cycles} cycle${summary.cycles === 1 ? '' : 's'}${flags.apply ? ` (${summary.applied} applied)` : ''}.\n`,
+  );
+  return EXIT_OK;
+}
