@@ -65,8 +65,10 @@ export function createSourceMap(parsed: ParsedYaml, text: string): SourceMap {
           const keyNode = pair.key as Node | null;
           if (last && target === 'key' && keyNode?.range) return span(keyNode.range);
           const value = pair.value as Node | null;
-          // A key with no value (`address:`) is located at its key.
-          best = value?.range ?? keyNode?.range ?? best;
+          // A key with no value (`address:`) is located at its key: yaml gives it an empty
+          // null scalar placed after the colon, which is not a position worth pointing at.
+          const empty = isScalar(value) && value.range && value.range[0] === value.range[1];
+          best = (empty ? undefined : value?.range) ?? keyNode?.range ?? best;
           node = value;
         } else if (isSeq(node)) {
           const idx = Number(seg);

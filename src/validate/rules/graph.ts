@@ -93,14 +93,15 @@ function cycleFrom<T>(start: string, edges: readonly Edge<T>[]): Edge<T>[] {
     const node = queue[i]!;
     for (const e of out.get(node) ?? []) {
       if (e.to === start) {
-        const path = [e];
+        // Walk back to the start, then reverse: unshift would make long cycles quadratic.
+        const back: Edge<T>[] = [];
         let cur = node;
         while (cur !== start) {
-          const back = via.get(cur)!;
-          path.unshift(back);
-          cur = back.from;
+          const b = via.get(cur)!;
+          back.push(b);
+          cur = b.from;
         }
-        return path;
+        return [...back.reverse(), e];
       }
       if (!via.has(e.to)) {
         via.set(e.to, e);
