@@ -69,3 +69,15 @@ describe('parseScheduleWindow', () => {
     'mon-tue-wed 09:00-10:00',
   ])('rejects %j', (text) => expect(parseScheduleWindow(text)).toHaveProperty('error'));
 });
+
+describe('IPv6 canonical form', () => {
+  it.each([
+    ['[0:0:0:0:0:0:0:1]', '[::1]:2193'],
+    ['[::1]:2193', '[::1]:2193'],
+    ['[2001:DB8:0:0:0:0:0:1]:10', '[2001:db8::1]:10'],
+    ['[2001:db8:0:0:1:0:0:1]', '[2001:db8::1:0:0:1]:2193'],
+    ['[::ffff:192.0.2.1]', '[::ffff:c000:201]:2193'],
+    ['[1:2:3:4:5:6:7:8]', '[1:2:3:4:5:6:7:8]:2193'],
+    ['[0001:0db8::0]', '[1:db8::]:2193'],
+  ])('%s is %s', (text, canonical) => expect(formatHostPort(parseAddress(text)!)).toBe(canonical));
+});

@@ -37,6 +37,7 @@ export function parseAddress(text: string): HostPort | null {
     host = (v6[1] as string).toLowerCase();
     portText = v6[2];
     if (!isIPv6(host)) return null;
+    host = canonicalIPv6(host);
   } else {
     const m = /^([A-Za-z0-9.-]+)(?::([0-9]+))?$/.exec(text);
     if (!m) return null;
@@ -66,6 +67,44 @@ function isHostName(host: string): boolean {
     .replace(/\.$/, '')
     .split('.')
     .every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l));
+}
+
+/** RFC 5952 form of a valid IPv6 address, so `::1` and `0:0:0:0:0:0:0:1` compare equal. */
+function canonicalIPv6(host: string): string {
+  const [head = '', tail] = host.split('::') as [string, string | undefined];
+  const toGroups = (part: string): string[] => {
+    if (part === '') return [];
+    return part.split(':').flatMap((g) => {
+      if (!g.includes('.')) return [g];
+      const [a, b, c, d] = g.split('.').map(Number) as [number, number, number, number];
+      return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+    });
+  };
+  const left = toGroups(head);
+  const right = tail === undefined ? [] : toGroups(tail);
+  const groups = [
+    ...left,
+    ...Array<string>(8 - left.length - right.length).fill('0'),
+    ...right,
+  ].map((g) => parseInt(g, 16).toString(16));
+  // Compress the longest run (of two or more) of zero groups, the first one on a tie.
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (best < 0) return groups.join(':');
+  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
 }
 
 function isIPv6(host: string): boolean {
