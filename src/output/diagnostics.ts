@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../model/index.js';
 import { countBySeverity } from '../model/index.js';
 import type { RuleDoc } from '../validate/index.js';
-import { SnippetLines, type SnippetSource } from './snippet.js';
+import { SnippetLines, UNPRINTABLE, type SnippetSource } from './snippet.js';
 import type { Colors } from './colors.js';
 
 /** Formats `validate` can print. */
@@ -28,9 +28,22 @@ export function reportFails(report: Pick<DiagnosticReport, 'diagnostics' | 'stri
   return report.diagnostics.some((d) => d.severity === 'error' || report.strict);
 }
 
+/**
+ * Text for one line of terminal output: messages echo names from the file, which may hold
+ * newlines or terminal escape sequences; show them escaped instead of acting on them.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (ch) => {
+    if (ch === '\n') return '\\n';
+    if (ch === '\r') return '\\r';
+    return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
 function where(d: { file?: string; line?: number; column?: number }): string {
   if (d.file === undefined) return '';
-  return d.line !== undefined ? `${d.file}:${d.line}:${d.column ?? 1}` : d.file;
+  const file = printable(d.file);
+  return d.line !== undefined ? `${file}:${d.line}:${d.column ?? 1}` : file;
 }
 
 /** `FILE:LINE:COL: SEVERITY: MESSAGE [rule]`, the source line and a caret, then a summary. */
@@ -45,7 +58,7 @@ export function formatDiagnosticsText(report: DiagnosticReport, c: Colors): stri
         ? `${d.server}${d.neighbor !== undefined ? ` -> ${d.neighbor}` : ''}: `
         : '';
     lines.push(
-      `${at ? c.bold(at) + ': ' : ''}${sev}: ${subject}${d.message} ${c.dim(`[${d.rule}]`)}`,
+      `${at ? c.bold(at) + ': ' : ''}${sev}: ${printable(subject + d.message)} ${c.dim(`[${d.rule}]`)}`,
     );
     const text =
       d.line !== undefined && d.file === report.file ? snippets?.line(d.line) : undefined;
@@ -62,7 +75,7 @@ export function formatDiagnosticsText(report: DiagnosticReport, c: Colors): stri
       );
     }
     for (const r of d.related ?? []) {
-      lines.push(`  ${c.dim('note:')} ${where(r) ? where(r) + ': ' : ''}${r.message}`);
+      lines.push(`  ${c.dim('note:')} ${where(r) ? where(r) + ': ' : ''}${printable(r.message)}`);
     }
   }
   const { errors, warnings } = countBySeverity(report.diagnostics);
@@ -74,11 +87,13 @@ export function formatDiagnosticsText(report: DiagnosticReport, c: Colors): stri
   if (reportFails(report)) {
     lines.push(
       c.red(
-        `${report.file}: invalid: ${counts}${report.strict && errors === 0 ? ' (warnings fail under --strict)' : ''}`,
+        `${printable(report.file)}: invalid: ${counts}${report.strict && errors === 0 ? ' (warnings fail under --strict)' : ''}`,
       ),
     );
   } else {
-    lines.push(c.green(`${report.file}: valid${size}${warnings > 0 ? `, ${counts}` : ''}`));
+    lines.push(
+      c.green(`${printable(report.file)}: valid${size}${warnings > 0 ? `, ${counts}` : ''}`),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -113,7 +128,11 @@ export function formatDiagnosticsJson(report: DiagnosticReport): string {
 }
 
 function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return s
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A')
+    .replace(UNPRINTABLE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
@@ -161,7 +180,7 @@ export function formatDiagnosticsSarif(
           driver: {
             name: 'avnet',
             version: tool.version,
-            informationUri: tool.docsUrl.replace(/docs\/rules\.md$/, ''),
+            informationUri: tool.docsUrl.replace(/(\/blob\/[^/]+)?\/docs\/rules\.md$/, ''),
             rules: docs.map((d) => ({
               id: d.id,
               name: d.id

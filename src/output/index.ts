@@ -3,3 +3,4 @@ export * from './colors.js';
 export * from './redact.js';
 export * from './snippet.js';
 export * from './diagnostics.js';
+export * from './rules-doc.js';

@@ -6,6 +6,50 @@ export interface SnippetSource {
   readonly secretRanges: readonly (readonly [number, number])[];
 }
 
+/** Longest masked run shown at the end of a line: hides how long a password is. */
+const MASK_WIDTH = 12;
+
+/** C0/C1 controls, line and paragraph separators, and bidirectional overrides and isolates. */
+export const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Longest snippet line printed. */
+const MAX_LINE = 200;
+
+/** How far back a continuation line looks for the `password:` key it may belong to. */
+const MAX_LOOKBACK = 1000;
+
+// A `password` key wherever it appears on a line: block or flow style, quoted or not, even
+// without the space YAML wants after the colon (then it is one scalar holding the password).
+const PASSWORD_KEY = /password["']?\s*:[ \t]*/gi;
+// A secret reference is not a secret: `{ env: NAME }` and `{ file: path }` stay readable.
+const SECRET_REF = /^\{\s*["']?(env|file)["']?\s*:/;
+
+function indentOf(line: string): number {
+  return line.length - line.trimStart().length;
+}
+
+/** Start offsets (in `line`) of every inline password value, i.e. not a secret reference. */
+function passwordValueStarts(line: string): number[] {
+  const starts: number[] = [];
+  for (const m of line.matchAll(PASSWORD_KEY)) {
+    const start = m.index + m[0].length;
+    const rest = line.slice(start);
+    if (rest.trim() !== '' && !SECRET_REF.test(rest)) starts.push(start);
+  }
+  return starts;
+}
+
+/** True when a `password:` key opens a value that continues on the lines below it. */
+function opensPasswordValue(line: string): boolean {
+  for (const m of line.matchAll(PASSWORD_KEY)) {
+    const rest = line.slice(m.index + m[0].length);
+    if (!SECRET_REF.test(rest)) return true;
+  }
+  return false;
+}
+
 /** Splits text into lines once and serves masked lines by number. */
 export class SnippetLines {
   private lineStarts: number[] | undefined;
@@ -21,23 +65,65 @@ export class SnippetLines {
     return this.lineStarts;
   }
 
-  /** Line `n` (1-based) with secrets masked, or undefined when out of range. */
-  line(n: number): string | undefined {
+  private raw(n: number): { start: number; end: number; text: string } | undefined {
     const starts = this.starts();
     const start = starts[n - 1];
     if (start === undefined) return undefined;
     const end = starts[n] !== undefined ? (starts[n] as number) - 1 : this.source.text.length;
-    const chars = this.source.text.slice(start, end).replace(/\r$/, '').split('');
-    for (const [a, b] of this.source.secretRanges) {
-      if (b <= start || a >= end) continue;
-      for (let i = Math.max(a, start); i < Math.min(b, end); i++) chars[i - start] = '*';
+    return { start, end, text: this.source.text.slice(start, end).replace(/\r$/, '') };
+  }
+
+  /**
+   * True when line `n` is a more-indented continuation of a `password:` line (a block scalar or
+   * a multi-line quoted value), which a broken file may not have parsed into a known range.
+   */
+  private continuesPassword(n: number, text: string): boolean {
+    if (text.trim() === '') return false;
+    const indent = indentOf(text);
+    for (let k = n - 1; k >= 1 && k >= n - MAX_LOOKBACK; k--) {
+      const prev = this.raw(k)?.text ?? '';
+      if (prev.trim() === '' || indentOf(prev) >= indent) continue;
+      return opensPasswordValue(prev);
     }
-    let line = chars.join('');
-    // A file that does not parse has no known secret ranges: mask what looks like a password value.
-    line = line.replace(
-      /^(\s*-?\s*password\s*:\s*)(?![{]\s*(env|file)\s*:)(\S.*)$/,
-      (_m, key: string, _g, value: string) => key + '*'.repeat(Math.min(value.length, 12)),
-    );
-    return line.length > 200 ? line.slice(0, 200) + '…' : line;
+    return false;
+  }
+
+  /** Line `n` (1-based) with secrets masked, or undefined when out of range. */
+  line(n: number): string | undefined {
+    const raw = this.raw(n);
+    if (!raw) return undefined;
+    const { start, text } = raw;
+    const end = start + text.length;
+    const masked = new Array<boolean>(text.length).fill(false);
+    const mark = (from: number, to: number) => {
+      for (let i = Math.max(0, from); i < Math.min(to, text.length); i++) masked[i] = true;
+    };
+    // Known inline password ranges from the parsed document: exact.
+    for (const [a, b] of this.source.secretRanges) {
+      if (b > start && a < end) mark(a - start, b - start);
+    }
+    // A file that does not parse has no (or partial) known ranges: mask what looks like a
+    // password value, to the end of the line, and the lines a password value continues on.
+    for (const s of passwordValueStarts(text)) if (!masked[s]) mark(s, text.length);
+    if (this.continuesPassword(n, text)) mark(indentOf(text), text.length);
+
+    let line = '';
+    for (let i = 0; i < text.length;) {
+      if (!masked[i]) {
+        line += text[i++];
+        continue;
+      }
+      let j = i;
+      while (j < text.length && masked[j]) j++;
+      // Mid-line runs keep their length so carets after them stay aligned; a run that ends the
+      // line is cut to a fixed width so it does not tell the password's length.
+      line += '*'.repeat(j === text.length ? Math.min(j - i, MASK_WIDTH) : j - i);
+      i = j;
+    }
+    // One character for one character, so the caret below stays aligned: a tab becomes a space,
+    // and control or bidirectional-override characters (terminal escapes, "Trojan source") a
+    // replacement character.
+    line = line.replace(/\t/g, ' ').replace(UNPRINTABLE, '\ufffd');
+    return line.length > MAX_LINE ? line.slice(0, MAX_LINE) + '…' : line;
   }
 }
