@@ -1,11 +1,11 @@
-import { stat, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DirBackend, LOCK_FILE } from '../../src/backends/index.js';
 import type { NeighborEntry } from '../../src/model/index.js';
 import { quietContext, type Context } from '../../src/model/index.js';
 import { normalizePem } from '../../src/render/index.js';
-import { basicYaml, makeNetwork, pool, type TestNetwork } from './network.js';
+import { basicYaml, makeNetwork, pool, runCli, type TestNetwork } from './network.js';
 
 const PW = 'Secret-Main-Aux-Passw0rd';
 const PW2 = 'Other-Secret-For-East-West';
@@ -336,5 +336,46 @@ describe('locks', () => {
     );
     const cli = await net.cli(['apply', 'topology.yaml', '--yes']);
     expect(cli.code).toBe(0);
+  });
+});
+
+describe('apply on a terminal and with failing servers', () => {
+  it('asks for confirmation on a terminal: yes applies, anything else cancels', async () => {
+    net = await makeNetwork(['MAIN', 'AUX'], basicYaml(), { PW_MAIN_AUX: PW });
+    const no = await runCli(['apply', 'topology.yaml'], {
+      cwd: net.dir,
+      env: net.env,
+      stdinTTY: true,
+      answer: 'no',
+    });
+    expect(no.code).toBe(0);
+    expect(no.stderr).toMatch(/Plan: 2 to add/);
+    expect(no.stderr).toMatch(/cancelled/);
+    expect((await net.rawStates()).size).toBe(0);
+    const yes = await runCli(['apply', 'topology.yaml'], {
+      cwd: net.dir,
+      env: net.env,
+      stdinTTY: true,
+      answer: 'yes',
+    });
+    expect(yes.code).toBe(0);
+    expect((await net.rawStates()).size).toBe(2);
+  });
+
+  it('reports a server that fails and still applies the others (exit 1)', async () => {
+    net = await makeNetwork(['MAIN', 'AUX', 'EAST'], THREE, { PW_MAIN_AUX: PW, PW_EAST_MAIN: PW2 });
+    await mkdir(net.state, { recursive: true });
+    await writeFile(path.join(net.state, 'EAST.json'), '{ not json');
+    const cli = await net.cli(['apply', 'topology.yaml', '--yes']);
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toMatch(/EAST: state file .*EAST\.json is not valid JSON/);
+    expect(cli.stderr).not.toMatch(/^\s+at /m);
+    const states = await net.states().catch(() => undefined);
+    expect(states).toBeUndefined(); // EAST is still unreadable: nothing overwrote it
+    expect(await readFile(path.join(net.state, 'EAST.json'), 'utf8')).toBe('{ not json');
+    const main = JSON.parse(await readFile(path.join(net.state, 'MAIN.json'), 'utf8'));
+    expect(main.neighbors.map((e: NeighborEntry) => e.name).sort()).toEqual(['AUX', 'EAST']);
+    const aux = JSON.parse(await readFile(path.join(net.state, 'AUX.json'), 'utf8'));
+    expect(aux.neighbors.map((e: NeighborEntry) => e.name)).toEqual(['MAIN']);
   });
 });

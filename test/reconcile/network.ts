@@ -107,15 +107,30 @@ export async function makeNetwork(
 /** Runs the CLI in-process with captured output. */
 export async function runCli(
   args: string[],
-  opts: { cwd: string; env?: Record<string, string>; stdinTTY?: boolean },
+  opts: { cwd: string; env?: Record<string, string>; stdinTTY?: boolean; answer?: string },
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const stdin = new PassThrough() as unknown as NodeJS.ReadableStream & { isTTY?: boolean };
   stdin.isTTY = opts.stdinTTY ?? false;
+  const tty = opts.stdinTTY ?? false;
+  const stderrSink = new PassThrough() as unknown as NodeJS.WritableStream & { isTTY?: boolean };
+  stderrSink.isTTY = tty;
+  (stderrSink as unknown as PassThrough).on('data', (b: Buffer) => (stderr += b.toString()));
+  if (opts.answer !== undefined) {
+    // Answer the confirmation prompt once it has been asked.
+    const answer = opts.answer;
+    const timer = setInterval(() => {
+      if (stderr.includes("Only 'yes' will be accepted")) {
+        clearInterval(timer);
+        (stdin as unknown as PassThrough).write(`${answer}\n`);
+      }
+    }, 10);
+    setTimeout(() => clearInterval(timer), 20_000).unref();
+  }
   const io: CliIO = {
     stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+    stderr: stderrSink as unknown as CliIO['stderr'],
     stdin,
     env: { PATH: process.env.PATH, ...opts.env },
     cwd: opts.cwd,
