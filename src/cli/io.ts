@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { Context, Logger } from '../model/index.js';
 import { systemClock } from '../model/index.js';
 import { Redactor, createColors, type Colors } from '../output/index.js';
+import { CREDENTIAL_ENV } from '../backends/http/http-backend.js';
 
 /** A stream the CLI writes to. */
 export interface TextSink {
@@ -57,6 +58,9 @@ export interface GlobalOptions {
 /** Builds the command environment from global options. */
 export function createCommandEnv(io: CliIO, opts: GlobalOptions, signal: AbortSignal): CommandEnv {
   const redactor = new Redactor();
+  // The http backend's and the emulator's administrator password is a secret in every command.
+  const adminPassword = io.env[CREDENTIAL_ENV.password];
+  if (adminPassword) redactor.add([adminPassword]);
   const colorAllowed =
     opts.color !== false && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
   const colors = createColors(colorAllowed && (io.stdout.isTTY ?? false));

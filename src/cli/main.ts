@@ -19,6 +19,8 @@ import { registerImport } from './commands/import.js';
 import { registerUnlock } from './commands/unlock.js';
 import { registerGraph } from './commands/graph.js';
 import { registerDiff } from './commands/diff.js';
+import { registerSim } from './commands/sim.js';
+import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
 
 /** A command body: gets its environment, returns an exit code. */
@@ -108,6 +110,8 @@ export async function main(
   registerCerts(program, run);
   registerGraph(program, run);
   registerDiff(program, run);
+  registerSim(program, run);
+  registerStatus(program, run);
   registerWatch(program, run);
 
   try {

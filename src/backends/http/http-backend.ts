@@ -179,7 +179,11 @@ export class HttpBackend implements Backend {
     this.checkIdentity(name, envelope);
     const parsed = parseServerState(JSON.stringify(envelope.data));
     if (!parsed.ok) {
-      throw new BackendError(`${name}: the server answered a state that is ${parsed.reason}`, name, false);
+      throw new BackendError(
+        `${name}: the server answered a state that is ${parsed.reason}`,
+        name,
+        false,
+      );
     }
     ctx.logger.debug({ server: name, revision: parsed.state.revision }, 'applied change');
     return parsed.state;
@@ -268,7 +272,11 @@ export async function createHttpBackend(settings: BackendSettings): Promise<Http
       );
     }
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new BackendError(`the CA file ${settings.caFile} holds no PEM certificate`, undefined, false);
+      throw new BackendError(
+        `the CA file ${settings.caFile} holds no PEM certificate`,
+        undefined,
+        false,
+      );
     }
   }
   for (const e of settings.endpoints) {

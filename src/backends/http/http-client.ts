@@ -21,7 +21,7 @@ export interface HttpClientOptions {
   readonly insecure?: boolean;
   /** Per-attempt timeout (default 10 s). */
   readonly timeoutMs?: number;
-  /** Retries after the first attempt for transient failures (default 4). */
+  /** Retries after the first attempt for transient failures (default 5). */
   readonly retries?: number;
   /** First backoff ceiling (default 100 ms); doubles per retry up to `backoffMaxMs`. */
   readonly backoffBaseMs?: number;
@@ -208,7 +208,7 @@ export class HttpClient {
     this.auth = 'Basic ' + Buffer.from(`${opts.user}:${opts.password}`, 'utf8').toString('base64');
     this.slots = new Semaphore(opts.concurrency ?? 8);
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.retries = opts.retries ?? 4;
+    this.retries = opts.retries ?? 5;
     this.baseMs = opts.backoffBaseMs ?? 100;
     this.maxMs = opts.backoffMaxMs ?? 2_000;
     this.random = opts.random ?? Math.random;
@@ -286,8 +286,15 @@ export class HttpClient {
         failure.retryAfterMs ?? 0,
         backoffDelay(attempt, this.baseMs, this.maxMs, this.random),
       );
-      ctx.logger.warn(
-        { server: call.server, script: call.script, attempt: attempt + 1, delayMs: delay, reason: failure.message },
+      // Info, not warn: a retry that succeeds is routine; the final failure is what gets reported.
+      ctx.logger.info(
+        {
+          server: call.server,
+          script: call.script,
+          attempt: attempt + 1,
+          delayMs: delay,
+          reason: failure.message,
+        },
         'transient failure, retrying',
       );
       await sleep(delay, ctx.signal).catch(() => {
@@ -315,13 +322,18 @@ export class HttpClient {
       return { transient: true, message: code || e.message, cause: err };
     }
     if (code.startsWith('ERR_SSL') || /ssl|tls/i.test(e.message ?? '')) {
-      return { transient: false, message: `${where}: TLS failed (${code || e.message})`, cause: err };
+      return {
+        transient: false,
+        message: `${where}: TLS failed (${code || e.message})`,
+        cause: err,
+      };
     }
     return { transient: false, message: `${where}: ${code || e.message}`, cause: err };
   }
 
   private once(url: URL, call: ApiCall, ctx: Context): Promise<RawResponse> {
-    const body = call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body), 'utf8');
+    const body =
+      call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body), 'utf8');
     const headers: Record<string, string> = {
       Accept: 'application/json',
       Authorization: this.auth,
@@ -348,7 +360,8 @@ export class HttpClient {
       // Reads stop at once on Ctrl-C; a write already sent is left to finish (or time out), so
       // the server's answer, and with it the revision it reached, is not lost.
       const onAbort = () => {
-        if (!call.write) req.destroy(Object.assign(new Error('aborted'), { code: 'AVNET_ABORTED' }));
+        if (!call.write)
+          req.destroy(Object.assign(new Error('aborted'), { code: 'AVNET_ABORTED' }));
       };
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       req.on('error', (err) => finish(() => reject(err)));
@@ -365,7 +378,9 @@ export class HttpClient {
         });
         res.on('error', (err) => finish(() => reject(err)));
         res.on('aborted', () =>
-          finish(() => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }))),
+          finish(() =>
+            reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })),
+          ),
         );
         res.on('end', () =>
           finish(() =>

@@ -53,7 +53,8 @@ export function mergeLinkViews(servers: readonly ServerLinkViews[]): LinkStatus[
   const out: LinkStatus[] = [];
   for (const s of servers) {
     for (const v of s.views ?? []) {
-      const key = s.server < v.neighbor ? `${s.server}\0${v.neighbor}` : `${v.neighbor}\0${s.server}`;
+      const key =
+        s.server < v.neighbor ? `${s.server}\0${v.neighbor}` : `${v.neighbor}\0${s.server}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const where = ends(s.server, v.type, v.neighbor);

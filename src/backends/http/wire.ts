@@ -191,7 +191,7 @@ export const LINK_REASONS: Readonly<Record<LinkReason, { rank: number; explain: 
   unreachable: {
     rank: 5,
     explain:
-      "the dialing server cannot connect to the address in its entry: check the address and that the other server is running",
+      'the dialing server cannot connect to the address in its entry: check the address and that the other server is running',
   },
   'connection-lost': {
     rank: 3,

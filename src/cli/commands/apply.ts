@@ -25,6 +25,7 @@ import { choiceFlag, collectFlag, durationFlag } from '../options.js';
 import { resolveTopologyPath } from '../paths.js';
 import { askToApply, createProgress, isInteractive } from '../confirm.js';
 import { describeWhere, reportDiagnostics } from './plan.js';
+import { DEFAULT_WAIT_SECONDS, waitAfterApply } from './status.js';
 
 interface ApplyFlags extends BackendFlags {
   yes?: boolean;
@@ -34,6 +35,8 @@ interface ApplyFlags extends BackendFlags {
   strict?: boolean;
   expiryWarning?: number;
   allowOutsideRoot?: boolean;
+  /** `--wait [DURATION]`: true without a value, seconds with one. */
+  wait?: number | true;
 }
 
 /** Registers the apply command. */
@@ -63,7 +66,12 @@ export function registerApply(
         'certificate expiry warning window (default 30d)',
         durationFlag,
       )
-      .option('--allow-outside-root', "allow referenced files outside the topology's folder"),
+      .option('--allow-outside-root', "allow referenced files outside the topology's folder")
+      .option(
+        '--wait [duration]',
+        `after applying, wait until every link is online (default ${DEFAULT_WAIT_SECONDS / 60}m); exit 1 with each offline link's reason on timeout`,
+        durationFlag,
+      ),
   ).action(async (file: string, flags: ApplyFlags) => {
     await run((env) => applyCommand(env, file, flags));
   });
@@ -222,5 +230,17 @@ async function applyCommand(env: CommandEnv, fileArg: string, flags: ApplyFlags)
       );
     }
   }
-  return result.outcome === 'failed' ? EXIT_FAILURE : EXIT_OK;
+  const code = result.outcome === 'failed' ? EXIT_FAILURE : EXIT_OK;
+  if (flags.wait === undefined) return code;
+  return waitAfterApply(
+    env,
+    result,
+    flags.wait === true ? DEFAULT_WAIT_SECONDS : flags.wait,
+    code,
+    {
+      json: flags.format === 'json',
+      targets: flags.target,
+      concurrency: flags.concurrency,
+    },
+  );
 }
