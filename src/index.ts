@@ -31,3 +31,6 @@ export * as certs from './certs/index.js';
 export * as graph from './graph/index.js';
 export * as diff from './diff/index.js';
 export * as output from './output/index.js';
+export * as status from './status/index.js';
+export * as sim from './sim/index.js';
+export * as watch from './watch/index.js';

@@ -115,6 +115,8 @@ export async function applySavedPlan(
   } finally {
     await lock.release();
   }
-  const verify = await verifyAgainst(backend, desired, exact, ctx, versions, opts);
+  const verify = ctx.signal.aborted
+    ? undefined
+    : await verifyAgainst(backend, desired, exact, ctx, versions, opts);
   return { ...base, outcome: report.failed > 0 ? 'failed' : 'applied', apply: report, verify };
 }

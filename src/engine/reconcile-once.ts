@@ -147,7 +147,10 @@ export async function reconcileOnce(
   } finally {
     await lock.release();
   }
-  const verify = await verifyAgainst(backend, desired, plan, ctx, versions, opts);
+  // After Ctrl-C there is nothing trustworthy to verify: the reads would be aborted too.
+  const verify = ctx.signal.aborted
+    ? undefined
+    : await verifyAgainst(backend, desired, plan, ctx, versions, opts);
   const failed = report.failed > 0 || plan.errors.length > 0;
   return { ...base, outcome: failed ? 'failed' : 'applied', apply: report, verify };
 }

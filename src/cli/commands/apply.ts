@@ -231,7 +231,10 @@ async function applyCommand(env: CommandEnv, fileArg: string, flags: ApplyFlags)
     }
   }
   const code = result.outcome === 'failed' ? EXIT_FAILURE : EXIT_OK;
-  if (flags.wait === undefined) return code;
+  if (flags.wait === undefined) {
+    await result.backend?.close?.();
+    return code;
+  }
   return waitAfterApply(
     env,
     result,

@@ -134,6 +134,8 @@ async function planCommand(env: CommandEnv, fileArg: string, flags: PlanFlags): 
     },
     env.context,
   );
+  // Only pure descriptions of the backend are used from here on.
+  await result.backend?.close?.();
   env.redactor.add(knownSecretValues(result.checked.loaded));
   if (result.checked.loaded.missing)
     throw new UsageError(`topology file ${fileArg} does not exist`);
