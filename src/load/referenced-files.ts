@@ -25,7 +25,8 @@ export interface PathOptions {
 /** True when `child` is `root` or inside it. */
 export function isInside(root: string, child: string): boolean {
   const rel = path.relative(root, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  // `..foo` is a file inside; only `..` itself or a `../` prefix leaves the root.
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   inspectCertificatePem,
   parsePublicKeyPem,
   type CertificateFileInfo,
-} from '../certs/index.js';
+} from '../certs/inspect.js';
 
 /** A public key file's DER encoding, or why it has none. */
 export type PublicKeyInfo =

@@ -1,7 +1,7 @@
 /** `certificate-expired`, `certificate-not-yet-valid`, `certificate-expiring`: validity windows. */
 import type { Finding } from '../../model/index.js';
 import { serverPointer } from '../../model/index.js';
-import type { CertificateInfo } from '../../certs/index.js';
+import type { CertificateInfo } from '../../certs/inspect.js';
 import { finding, type RuleInput, type TopologyRule } from '../rule.js';
 
 type Check = (cert: CertificateInfo, input: RuleInput) => string | undefined;

@@ -2,7 +2,7 @@
 import type { Finding, LinkSpec } from '../../model/index.js';
 import { linkEnds, linkLabel, linkPointer } from '../../model/index.js';
 import { secretRefKey } from '../../load/index.js';
-import { shortFingerprint } from '../../certs/index.js';
+import { shortFingerprint } from '../../certs/inspect.js';
 import { serverFingerprints } from '../certificate-index.js';
 import { finding, type TopologyRule } from '../rule.js';
 

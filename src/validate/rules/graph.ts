@@ -65,9 +65,10 @@ export function stronglyConnected<T>(edges: readonly Edge<T>[]): string[][] {
 /** One simple cycle per strongly connected component that has one (self-loops included). */
 export function findCycles<T>(edges: readonly Edge<T>[]): Edge<T>[][] {
   const cycles: Edge<T>[][] = [];
-  for (const comp of stronglyConnected(edges)) {
-    const members = new Set(comp);
-    const inside = edges.filter((e) => members.has(e.from) && members.has(e.to));
+  const components = stronglyConnected(edges);
+  const insideOf = edgesInside(edges, components);
+  for (const [i, comp] of components.entries()) {
+    const inside = insideOf[i]!;
     const selfLoop = inside.find((e) => e.from === e.to);
     if (selfLoop) {
       cycles.push([selfLoop]);
@@ -77,6 +78,26 @@ export function findCycles<T>(edges: readonly Edge<T>[]): Edge<T>[][] {
     cycles.push(cycleFrom(comp[0]!, inside));
   }
   return cycles;
+}
+
+/**
+ * The edges whose two ends lie in the same component, grouped by component, in one pass (a tree
+ * of N servers has N components: filtering every edge per component would be quadratic).
+ */
+export function edgesInside<E extends { readonly from: string; readonly to: string }>(
+  edges: readonly E[],
+  components: readonly (readonly string[])[],
+): E[][] {
+  const componentOf = new Map<string, number>();
+  components.forEach((comp, i) => {
+    for (const node of comp) componentOf.set(node, i);
+  });
+  const out = components.map(() => [] as E[]);
+  for (const e of edges) {
+    const c = componentOf.get(e.from);
+    if (c !== undefined && c === componentOf.get(e.to)) out[c]!.push(e);
+  }
+  return out;
 }
 
 /** Finds a cycle through `start` by breadth-first search inside one component. */

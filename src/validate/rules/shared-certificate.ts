@@ -1,7 +1,7 @@
 /** `shared-certificate`: the same certificate is an own certificate of two servers. */
 import type { Finding } from '../../model/index.js';
 import { serverPointer } from '../../model/index.js';
-import { shortFingerprint } from '../../certs/index.js';
+import { shortFingerprint } from '../../certs/inspect.js';
 import { serverFingerprints } from '../certificate-index.js';
 import { finding, type TopologyRule } from '../rule.js';
 

@@ -2,7 +2,7 @@
 import type { Finding, LinkSpec } from '../../model/index.js';
 import { linkLabel, linkPointer } from '../../model/index.js';
 import { finding, type TopologyRule } from '../rule.js';
-import { stronglyConnected } from './graph.js';
+import { edgesInside, stronglyConnected } from './graph.js';
 import { wellFormedLinks } from './helpers.js';
 
 class UnionFind {
@@ -102,11 +102,13 @@ export const updateCycleRule: TopologyRule = {
       link: e.link,
       real: e,
     }));
-    for (const comp of stronglyConnected(edges)) {
-      const members = new Set(comp);
-      const inside = edges.filter((e) => members.has(e.from) && members.has(e.to));
+    const components = stronglyConnected(edges);
+    const insideOf = edgesInside(edges, components);
+    for (const [i, comp] of components.entries()) {
+      const inside = insideOf[i]!;
       const isCycle = comp.length > 1 || inside.some((e) => e.from === e.to);
       if (!isCycle) continue;
+      const members = new Set(comp);
       const involvesPeer =
         inside.some((e) => e.link.kind === 'peer') ||
         bothLinks.some((l) => l.kind === 'peer' && members.has(uf.find(l.peers[0])));

@@ -1,7 +1,7 @@
 /** `version-interop`: v10 ↔ v11+ links need the v11+ public key and a v10 certificate from the v10 key. */
 import type { Finding } from '../../model/index.js';
 import { linkLabel, linkPointer, serverPointer } from '../../model/index.js';
-import { certificatePublicKeyDer } from '../../certs/index.js';
+import { certificatePublicKeyDer } from '../../certs/inspect.js';
 import { finding, type TopologyRule } from '../rule.js';
 import { wellFormedLinks } from './helpers.js';
 

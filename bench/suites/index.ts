@@ -1,0 +1,7 @@
+/** Every benchmark suite, in the order `npm run bench` runs them. Add new suites here. */
+import type { BenchSuite } from '../lib/suite.js';
+import { validateSuite } from './validate.js';
+import { watchSuite } from './watch.js';
+
+/** The registered suites, selectable by name: `npm run bench -- validate`. */
+export const SUITES: readonly BenchSuite[] = [validateSuite, watchSuite];
