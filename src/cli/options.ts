@@ -1,5 +1,5 @@
 /** Parsers for flag values, turning bad values into usage errors. */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration } from '../model/index.js';
 
 /** Parses a duration flag (`30d`, `90s`) into seconds. */
@@ -33,4 +33,42 @@ export function positiveIntFlag(value: string): number {
 /** Collects a repeatable flag into a list. */
 export function collectFlag(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** The flags of every command that loads and validates a topology before acting on it. */
+export interface TopologyFlags {
+  strict?: boolean;
+  expiryWarning?: number;
+  allowOutsideRoot?: boolean;
+}
+
+/** Adds --strict, --expiry-warning and --allow-outside-root. */
+export function addTopologyFlags(cmd: Command): Command {
+  return cmd
+    .option('--strict', 'warnings fail validation too')
+    .option(
+      '--expiry-warning <duration>',
+      'warn about certificates expiring within this period (default 30d)',
+      durationFlag,
+    )
+    .option('--allow-outside-root', "allow referenced files outside the topology's folder");
+}
+
+/** The flags of plan, apply and watch. */
+export interface ReconcileFlags extends TopologyFlags {
+  target?: string[];
+  allowEmpty?: boolean;
+}
+
+/** Adds --target and --allow-empty, and the topology flags. */
+export function addReconcileFlags(cmd: Command, what: string): Command {
+  return addTopologyFlags(
+    cmd
+      .option(
+        '--target <server>',
+        `limit ${what} to this server's entries (repeatable)`,
+        collectFlag,
+      )
+      .option('--allow-empty', 'allow a plan that deletes every entry avnet manages'),
+  );
 }

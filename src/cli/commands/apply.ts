@@ -21,20 +21,15 @@ import type { ApplyReport } from '../../apply/index.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { addBackendFlags, backendFactory, type BackendFlags } from '../backend-flags.js';
-import { choiceFlag, collectFlag, durationFlag } from '../options.js';
+import { addReconcileFlags, choiceFlag, durationFlag, type ReconcileFlags } from '../options.js';
 import { resolveTopologyPath } from '../paths.js';
 import { askToApply, createProgress, isInteractive } from '../confirm.js';
 import { describeWhere, reportDiagnostics } from './plan.js';
 import { DEFAULT_WAIT_SECONDS, waitAfterApply } from './status.js';
 
-interface ApplyFlags extends BackendFlags {
+interface ApplyFlags extends BackendFlags, ReconcileFlags {
   yes?: boolean;
   format: 'text' | 'json';
-  target?: string[];
-  allowEmpty?: boolean;
-  strict?: boolean;
-  expiryWarning?: number;
-  allowOutsideRoot?: boolean;
   /** `--wait [DURATION]`: true without a value, seconds with one. */
   wait?: number | true;
 }
@@ -44,7 +39,7 @@ export function registerApply(
   program: Command,
   run: (action: (env: CommandEnv) => Promise<number>) => Promise<void>,
 ): void {
-  addBackendFlags(
+  const cmd = addBackendFlags(
     program
       .command('apply')
       .description(
@@ -58,21 +53,13 @@ export function registerApply(
         choiceFlag(['text', 'json'] as const),
         'text',
       )
-      .option('--target <server>', "limit apply to this server's entries (repeatable)", collectFlag)
-      .option('--allow-empty', 'allow deleting every entry avnet manages')
-      .option('--strict', 'warnings fail validation too')
-      .option(
-        '--expiry-warning <duration>',
-        'certificate expiry warning window (default 30d)',
-        durationFlag,
-      )
-      .option('--allow-outside-root', "allow referenced files outside the topology's folder")
       .option(
         '--wait [duration]',
         `after applying, wait until every link is online (default ${DEFAULT_WAIT_SECONDS / 60}m); exit 1 with each offline link's reason on timeout`,
         durationFlag,
       ),
-  ).action(async (file: string, flags: ApplyFlags) => {
+  );
+  addReconcileFlags(cmd, 'apply').action(async (file: string, flags: ApplyFlags) => {
     await run((env) => applyCommand(env, file, flags));
   });
 }

@@ -9,7 +9,7 @@ import { formatDiagnosticsText } from '../../output/index.js';
 import { EXIT_CHANGES, EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { addBackendFlags, backendFactory, type BackendFlags } from '../backend-flags.js';
-import { choiceFlag, collectFlag, durationFlag } from '../options.js';
+import { addReconcileFlags, choiceFlag, type ReconcileFlags } from '../options.js';
 import { resolveTopologyPath } from '../paths.js';
 import { AVNET_VERSION } from '../version.js';
 import { formatPlanMarkdown, formatPlanRunbook } from '../../plan/index.js';
@@ -17,15 +17,10 @@ import { formatPlanMarkdown, formatPlanRunbook } from '../../plan/index.js';
 /** Output formats of plan. */
 export const PLAN_FORMATS = ['text', 'json', 'markdown', 'runbook'] as const;
 
-interface PlanFlags extends BackendFlags {
+interface PlanFlags extends BackendFlags, ReconcileFlags {
   format: (typeof PLAN_FORMATS)[number];
   out?: string;
   detailedExitcode?: boolean;
-  target?: string[];
-  allowEmpty?: boolean;
-  strict?: boolean;
-  expiryWarning?: number;
-  allowOutsideRoot?: boolean;
 }
 
 /** Registers the plan command. */
@@ -33,7 +28,7 @@ export function registerPlan(
   program: Command,
   run: (action: (env: CommandEnv) => Promise<number>) => Promise<void>,
 ): void {
-  addBackendFlags(
+  const cmd = addBackendFlags(
     program
       .command('plan')
       .description('validate, read actual state from the backend, print what apply would change')
@@ -48,21 +43,9 @@ export function registerPlan(
         '--out <planfile>',
         'also save the plan (no secret values) for `avnet apply PLANFILE`',
       )
-      .option('--detailed-exitcode', 'exit 2 when changes are pending, 0 when none, 1 on failure')
-      .option(
-        '--target <server>',
-        "limit the plan to this server's entries (repeatable)",
-        collectFlag,
-      )
-      .option('--allow-empty', 'allow a plan that deletes every entry avnet manages')
-      .option('--strict', 'warnings fail validation too')
-      .option(
-        '--expiry-warning <duration>',
-        'certificate expiry warning window (default 30d)',
-        durationFlag,
-      )
-      .option('--allow-outside-root', "allow referenced files outside the topology's folder"),
-  ).action(async (file: string, flags: PlanFlags) => {
+      .option('--detailed-exitcode', 'exit 2 when changes are pending, 0 when none, 1 on failure'),
+  );
+  addReconcileFlags(cmd, 'the plan').action(async (file: string, flags: PlanFlags) => {
     await run((env) => planCommand(env, file, flags));
   });
 }

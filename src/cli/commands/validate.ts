@@ -14,16 +14,13 @@ import {
 import { allRuleDocs } from '../rule-docs.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
-import { choiceFlag, durationFlag } from '../options.js';
+import { addTopologyFlags, choiceFlag, type TopologyFlags } from '../options.js';
 import { AVNET_VERSION, RULES_DOCS_URL } from '../version.js';
 import { resolveTopologyPath } from '../paths.js';
 
-interface ValidateFlags {
+interface ValidateFlags extends TopologyFlags {
   format: DiagnosticFormat;
-  strict?: boolean;
   secrets?: boolean;
-  expiryWarning?: number;
-  allowOutsideRoot?: boolean;
 }
 
 /** Registers the validate command. */
@@ -31,7 +28,7 @@ export function registerValidate(
   program: Command,
   run: (action: (env: CommandEnv) => Promise<number>) => Promise<void>,
 ): void {
-  program
+  const cmd = program
     .command('validate')
     .description('load a topology, check the schema and every rule, print diagnostics')
     .argument('[file]', 'topology file', 'topology.yaml')
@@ -41,17 +38,10 @@ export function registerValidate(
       choiceFlag(DIAGNOSTIC_FORMATS),
       'text',
     )
-    .option('--strict', 'warnings fail validation too')
-    .option('--secrets', 'resolve secrets too (env variables and secret files must exist)')
-    .option(
-      '--expiry-warning <duration>',
-      'warn about certificates expiring within this period (default 30d)',
-      durationFlag,
-    )
-    .option('--allow-outside-root', "allow referenced files outside the topology's folder")
-    .action(async (file: string, flags: ValidateFlags) => {
-      await run((env) => validateCommand(env, file, flags));
-    });
+    .option('--secrets', 'resolve secrets too (env variables and secret files must exist)');
+  addTopologyFlags(cmd).action(async (file: string, flags: ValidateFlags) => {
+    await run((env) => validateCommand(env, file, flags));
+  });
 }
 
 /** Prints a validation report in the chosen format. */

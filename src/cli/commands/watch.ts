@@ -18,7 +18,7 @@ import {
 import { EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { addBackendFlags, backendFactory, type BackendFlags } from '../backend-flags.js';
-import { choiceFlag, collectFlag, durationFlag } from '../options.js';
+import { addReconcileFlags, choiceFlag, durationFlag, type ReconcileFlags } from '../options.js';
 import { resolveTopologyPath } from '../paths.js';
 import { formatApplyReport } from './apply.js';
 import { renderPlan, reportDiagnostics } from './plan.js';
@@ -26,16 +26,11 @@ import { renderPlan, reportDiagnostics } from './plan.js';
 /** Output formats of watch: text, or one JSON object per cycle and line. */
 export const WATCH_FORMATS = ['text', 'json'] as const;
 
-interface WatchFlags extends BackendFlags {
+interface WatchFlags extends BackendFlags, ReconcileFlags {
   apply?: boolean;
   interval: number;
   debounce: number;
   format: (typeof WATCH_FORMATS)[number];
-  target?: string[];
-  allowEmpty?: boolean;
-  strict?: boolean;
-  expiryWarning?: number;
-  allowOutsideRoot?: boolean;
 }
 
 /** Parses `--interval`: a duration (`30s`, `5m`), or `0` / `off` for no interval cycles; in ms. */
@@ -57,7 +52,7 @@ export function registerWatch(
   program: Command,
   run: (action: (env: CommandEnv) => Promise<number>) => Promise<void>,
 ): void {
-  addBackendFlags(
+  const cmd = addBackendFlags(
     program
       .command('watch')
       .description(
@@ -86,24 +81,14 @@ export function registerWatch(
         'output per cycle: text, or json (one object per line)',
         choiceFlag(WATCH_FORMATS),
         'text',
-      )
-      .option(
-        '--target <server>',
-        "limit each cycle to this server's entries (repeatable)",
-        collectFlag,
-      )
-      .option('--allow-empty', 'allow a plan that deletes every entry avnet manages')
-      .option('--strict', 'warnings fail validation too')
-      .option(
-        '--expiry-warning <duration>',
-        'certificate expiry warning window (default 30d)',
-        durationFlag,
-      )
-      .option('--allow-outside-root', "allow referenced files outside the topology's folder"),
-  ).action(async (file: string, flags: WatchFlags, cmd: Command) => {
-    const explicitLevel = (cmd.optsWithGlobals() as { logLevel?: string }).logLevel;
-    await run((env) => watchCommand(env, file, flags, explicitLevel));
-  });
+      ),
+  );
+  addReconcileFlags(cmd, 'each cycle').action(
+    async (file: string, flags: WatchFlags, self: Command) => {
+      const explicitLevel = (self.optsWithGlobals() as { logLevel?: string }).logLevel;
+      await run((env) => watchCommand(env, file, flags, explicitLevel));
+    },
+  );
 }
 
 /** Watch's own logger: its one line per cycle is at info, which other commands hide by default. */
