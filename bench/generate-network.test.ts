@@ -1,11 +1,12 @@
-import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTopology } from '../src/load/index.js';
 import { validateTopology } from '../src/validate/index.js';
+import { loadSimServers } from '../src/sim/index.js';
 import {
   describeNetwork,
   generateNetwork,
@@ -81,6 +82,31 @@ describe('generateNetwork', () => {
     const pem = (n: GeneratedNetwork) => readFile(path.join(n.dir, 'certs', 'HQ.pem'), 'utf8');
     expect(await pem(a)).toBe(await pem(b));
     expect((await validate(b)).diagnostics).toEqual([]);
+  });
+
+  it('writes the private keys the emulator needs beside the certificates', async () => {
+    const net = await generateNetwork(path.join(tmp, 'keys'), {
+      servers: 20,
+      api: true,
+      keys: true,
+    });
+    expect((await validate(net)).diagnostics).toEqual([]);
+    for (const s of net.servers) {
+      const certFile = path.join(net.dir, s.certificate);
+      const keyFile = certFile.replace(/\.pem$/, '.key');
+      const cert = new X509Certificate(await readFile(certFile));
+      expect(cert.checkPrivateKey(createPrivateKey(await readFile(keyFile)))).toBe(true);
+      expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+      expect(s.api).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    }
+    // The emulator accepts the network as it is: loopback addresses, https APIs, matching keys.
+    const specs = await loadSimServers(net.topologyFile);
+    expect(specs.map((s) => s.name)).toEqual(net.servers.map((s) => s.name));
+    // Without the option no key is written.
+    const plain = await generateNetwork(path.join(tmp, 'nokeys'), { servers: 5 });
+    expect((await readdir(path.join(plain.dir, 'certs'))).every((f) => f.endsWith('.pem'))).toBe(
+      true,
+    );
   });
 
   it('applies modifications that later suites diff against', async () => {

@@ -44,7 +44,7 @@ export interface NetworkOptions {
   readonly servers: number;
   /** Changes password values (and nothing else); default `avnet-bench`. */
   readonly seed?: string;
-  /** Give every server an `api:` URL (and a consoleUrl); default false. */
+  /** Give every server an `https://` `api:` URL (and a consoleUrl); default false. */
   readonly api?: boolean;
   /** `ports`: 127.0.0.1 with a port per server; `hosts`: 127.x.y.z each. Default: ports if they fit. */
   readonly addressing?: 'ports' | 'hosts';
@@ -55,6 +55,11 @@ export interface NetworkOptions {
   readonly modify?: NetworkModification | readonly NetworkModification[];
   /** Folder where certificates are kept between runs (e.g. `.bench-tmp/certs`); none by default. */
   readonly certCacheDir?: string;
+  /**
+   * Also write each certificate's private key beside it (`certs/NAME.key`, 0600), as `avnet sim`
+   * needs to present the certificates; default false.
+   */
+  readonly keys?: boolean;
 }
 
 /** The plain data written as topology.yaml. */
@@ -143,7 +148,7 @@ export function describeNetwork(opts: NetworkOptions): NetworkModel {
     if (addressing === 'ports') {
       return {
         address: `127.0.0.1:${basePort + i}`,
-        ...(withApi ? { api: `http://127.0.0.1:${basePort + n + i}` } : {}),
+        ...(withApi ? { api: `https://127.0.0.1:${basePort + n + i}` } : {}),
       };
     }
     // Hosts count from 127.0.0.1, like the ports; every host uses the default ports.
@@ -151,7 +156,7 @@ export function describeNetwork(opts: NetworkOptions): NetworkModel {
     const host = `127.${(h >> 16) & 255}.${(h >> 8) & 255}.${h & 255}`;
     return {
       address: `${host}:2193`,
-      ...(withApi ? { api: `http://${host}:9081` } : {}),
+      ...(withApi ? { api: `https://${host}:9081` } : {}),
     };
   };
   const add = (name: string, role: ServerRole, parent: string | undefined) => {
@@ -336,6 +341,11 @@ export async function generateNetwork(
       model.servers.slice(i, i + width).map(async (s) => {
         const pem = await signer.certificateFor(s.name);
         await writeFile(path.join(dir, s.certificate), pem);
+        if (opts.keys) {
+          // Every certificate certifies the one shared key pair (see the top of this file).
+          const keyFile = s.certificate.replace(/\.pem$/, '.key');
+          await writeFile(path.join(dir, keyFile), signer.keyPem, { mode: 0o600 });
+        }
       }),
     );
   }
@@ -346,6 +356,8 @@ export async function generateNetwork(
 
 interface CertificateSigner {
   certificateFor(name: string): Promise<string>;
+  /** PEM (PKCS#8) of the private key every certificate certifies. */
+  readonly keyPem: string;
 }
 
 /** A certificate generator around one shared key pair, optionally backed by a cache folder. */
@@ -378,6 +390,7 @@ async function certificateSigner(cacheDir: string | undefined): Promise<Certific
   // Cached certificates are reused while they stay valid for at least a year.
   const freshUntil = Date.now() + 365 * 86_400_000;
   return {
+    keyPem: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
     async certificateFor(name) {
       const cached = versionDir && path.join(versionDir, 'certs', `${name}.pem`);
       if (cached) {

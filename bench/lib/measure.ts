@@ -45,7 +45,10 @@ export function runNode(
 ): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, {
+    // BENCH_CPU_PROF=DIR writes a V8 CPU profile of every measured child into DIR.
+    const profileDir = process.env.BENCH_CPU_PROF;
+    const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const child = spawn(process.execPath, [...flags, ...args], {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env, [REPORT_FD_ENV]: '3' },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],

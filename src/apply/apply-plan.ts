@@ -4,7 +4,13 @@
  * missing in between. Servers run concurrently up to a bound; one failing server does not stop
  * the others. A write that finds the server changed since the plan is re-planned, never forced.
  */
-import type { Context, PlanChange, ServerState } from '../model/index.js';
+import {
+  applyPhaseOf,
+  type ApplyPhase,
+  type Context,
+  type PlanChange,
+  type ServerState,
+} from '../model/index.js';
 import { ConflictError, type Backend, type ServerChange } from '../backends/index.js';
 import { mapLimit } from '../util/concurrency.js';
 
@@ -31,7 +37,7 @@ export interface ApplyReport {
 
 /** Progress events for displays. */
 export interface ApplyProgress {
-  readonly phase: 'protocol' | 'entries' | 'deletions';
+  readonly phase: ApplyPhase;
   readonly server: string;
   readonly done: number;
   readonly total: number;
@@ -49,22 +55,12 @@ export interface ApplyOptions {
   readonly maxReplans?: number;
 }
 
-type Phase = ApplyProgress['phase'];
-
-function phaseOf(c: PlanChange): Phase {
-  return c.action === 'enable-protocol' || c.action === 'restart'
-    ? 'protocol'
-    : c.action === 'delete'
-      ? 'deletions'
-      : 'entries';
-}
-
 function changeFor(
-  phase: Phase,
+  phase: ApplyPhase,
   changes: readonly PlanChange[],
   expectedRevision: number,
 ): ServerChange[] {
-  const mine = changes.filter((c) => phaseOf(c) === phase);
+  const mine = changes.filter((c) => applyPhaseOf(c) === phase);
   if (mine.length === 0) return [];
   if (phase === 'protocol') {
     // Enabling and restarting are separate operations on a real server, in this order.
@@ -115,7 +111,9 @@ export async function applyPlan(
   const servers = [...runs.values()];
   const limit = opts.concurrency ?? 8;
   for (const phase of ['protocol', 'entries', 'deletions'] as const) {
-    const todo = servers.filter((r) => !r.failed && r.pending.some((c) => phaseOf(c) === phase));
+    const todo = servers.filter(
+      (r) => !r.failed && r.pending.some((c) => applyPhaseOf(c) === phase),
+    );
     let done = 0;
     await mapLimit(todo, limit, async (run) => {
       await runPhase(run, phase, backend, ctx, opts);
@@ -140,7 +138,7 @@ export async function applyPlan(
 
 async function runPhase(
   run: ServerRun,
-  phase: Phase,
+  phase: ApplyPhase,
   backend: Backend,
   ctx: Context,
   opts: ApplyOptions,
@@ -162,9 +160,9 @@ async function runPhase(
         run.revision = state.revision;
         run.writes++;
       }
-      const carried = run.pending.filter((c) => phaseOf(c) === phase);
+      const carried = run.pending.filter((c) => applyPhaseOf(c) === phase);
       run.done += carried.length;
-      run.pending = run.pending.filter((c) => phaseOf(c) !== phase);
+      run.pending = run.pending.filter((c) => applyPhaseOf(c) !== phase);
       ctx.logger.info(
         { server: run.server, phase, changes: carried.length, revision: run.revision },
         'applied',
@@ -181,7 +179,7 @@ async function runPhase(
           const fresh = await opts.replan(run.server);
           run.revision = fresh.revision;
           // Phases already done stay done; the fresh plan decides what is left.
-          run.pending = fresh.changes.filter((c) => phaseRank(phaseOf(c)) >= phaseRank(phase));
+          run.pending = fresh.changes.filter((c) => phaseRank(applyPhaseOf(c)) >= phaseRank(phase));
           run.replanned = true;
           continue;
         } catch (replanErr) {
@@ -199,6 +197,6 @@ async function runPhase(
   }
 }
 
-function phaseRank(p: Phase): number {
+function phaseRank(p: ApplyPhase): number {
   return p === 'protocol' ? 0 : p === 'entries' ? 1 : 2;
 }

@@ -1,4 +1,6 @@
 /** The backend interface: how avnet reads and writes each server's actual state. */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { Context, NeighborEntry, ProtocolState, ServerState } from '../model/index.js';
 
 /** What a backend knows about a server from the topology (http needs the api URL). */
@@ -30,6 +32,18 @@ export interface LockInfo {
   readonly startedAt: string;
   readonly pid?: number;
   readonly hostname?: string;
+}
+
+/** Describes a new lock held by this process for `operation` (owner defaults to user@host). */
+export function newLockInfo(operation: string, ctx: Context, owner?: string): LockInfo {
+  return {
+    id: randomUUID(),
+    owner: owner ?? `${os.userInfo().username}@${os.hostname()}`,
+    operation,
+    startedAt: ctx.clock.now().toISOString(),
+    pid: process.pid,
+    hostname: os.hostname(),
+  };
 }
 
 /** A held lock; release it when the operation ends. */

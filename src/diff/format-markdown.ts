@@ -12,9 +12,10 @@ import {
   summaryLine,
 } from './describe.js';
 import type { TopologyDiff } from './diff-model.js';
+import { PR_COMMENT_MAX_CHARS } from '../model/index.js';
 
 /** Default size cap of the markdown output, below GitHub's comment limit. */
-export const MARKDOWN_MAX_CHARS = 65_000;
+export const MARKDOWN_MAX_CHARS = PR_COMMENT_MAX_CHARS;
 
 /** Options of the markdown formatter. */
 export interface MarkdownOptions {

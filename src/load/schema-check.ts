@@ -1,9 +1,9 @@
 /** JSON Schema validation of the parsed data, mapped to `schema` and `missing-field` findings. */
-import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import { jsonPointer, parseJsonPointer, type Finding } from '../model/index.js';
 import { packageFile } from '../util/package-root.js';
+import { loadSchemaValidator, type SchemaValidatorSpec } from '../util/schema-validator.js';
 
 // ajv-formats is CommonJS: under ESM its plugin function is the `default` of module.exports.
 const addFormats = ajvFormats.default;
@@ -33,23 +33,29 @@ const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
   '#/properties/secret/else/properties/env/pattern': 'must be an environment variable name',
 };
 
-let compiled: ValidateFunction | undefined;
-
-/** Loads and compiles the topology schema once per process. */
-export function topologyValidator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(TOPOLOGY_SCHEMA_PATH, 'utf8')) as object;
+/** The topology schema's validator: every error, with the failing schema part (verbose). */
+export const TOPOLOGY_SCHEMA: SchemaValidatorSpec = {
+  name: 'topology',
+  schemaFile: 'schemas/topology.schema.json',
+  createAjv: (code) => {
     const ajv = new Ajv2020({
       allErrors: true,
       strict: true,
       strictRequired: false,
       verbose: true,
       discriminator: true,
+      ...(code ? { code } : {}),
     });
     addFormats(ajv);
-    compiled = ajv.compile(schema);
-  }
-  return compiled;
+    return ajv;
+  },
+};
+
+let compiled: ValidateFunction | undefined;
+
+/** The topology schema's validator, loaded or compiled once per process. */
+export function topologyValidator(): ValidateFunction {
+  return (compiled ??= loadSchemaValidator(TOPOLOGY_SCHEMA));
 }
 
 /** Validates parsed topology data against the schema and returns findings. */

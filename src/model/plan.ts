@@ -75,6 +75,24 @@ export function summarizeChanges(changes: readonly PlanChange[]): PlanSummary {
   return { add, change, destroy, restart };
 }
 
+/**
+ * Default size cap of markdown meant for a pull-request comment (plan and diff), safely below
+ * GitHub's limit of 65,536 characters per comment.
+ */
+export const PR_COMMENT_MAX_CHARS = 65_000;
+
+/** The apply phases, in order: protocol switches and restarts, then entries, then deletions. */
+export type ApplyPhase = 'protocol' | 'entries' | 'deletions';
+
+/** The apply phase a change belongs to (apply and the runbook both order changes by it). */
+export function applyPhaseOf(c: Pick<PlanChange, 'action'>): ApplyPhase {
+  return c.action === 'enable-protocol' || c.action === 'restart'
+    ? 'protocol'
+    : c.action === 'delete'
+      ? 'deletions'
+      : 'entries';
+}
+
 /** True when the plan changes nothing. */
 export function isEmptyPlan(plan: Pick<Plan, 'changes'>): boolean {
   return plan.changes.length === 0;

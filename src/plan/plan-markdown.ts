@@ -13,13 +13,13 @@ import type {
   PlanSummary,
   Topology,
 } from '../model/index.js';
-import { linkEnds, pairKey, summarizeChanges } from '../model/index.js';
+import { PR_COMMENT_MAX_CHARS, linkEnds, pairKey, summarizeChanges } from '../model/index.js';
 import { buildGraph, type GraphEdge, type GraphNode } from '../graph/graph-model.js';
 import { renderMermaid } from '../graph/mermaid.js';
 import { describeValue, planSummaryLine } from './plan-text.js';
 
 /** Default upper bound on the comment's length, in characters. */
-export const PLAN_MARKDOWN_MAX_CHARS = 65_000;
+export const PLAN_MARKDOWN_MAX_CHARS = PR_COMMENT_MAX_CHARS;
 
 /** Links drawn at most; more make an unreadable picture and hit Mermaid's own limits. */
 export const PLAN_MARKDOWN_MAX_DIAGRAM_LINKS = 100;

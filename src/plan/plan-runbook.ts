@@ -14,7 +14,7 @@ import type {
   PlanChange,
   Topology,
 } from '../model/index.js';
-import { linkEnds, linkLabel, pairKey } from '../model/index.js';
+import { applyPhaseOf, linkEnds, linkLabel, pairKey, type ApplyPhase } from '../model/index.js';
 import { describeSecretRef } from '../load/secrets.js';
 import { describePems, planSummaryLine } from './plan-text.js';
 
@@ -24,21 +24,11 @@ export interface PlanRunbookContext {
   readonly topology?: Topology;
 }
 
-type Phase = 'protocol' | 'entries' | 'deletions';
-
-const PHASES: readonly { phase: Phase; title: string }[] = [
+const PHASES: readonly { phase: ApplyPhase; title: string }[] = [
   { phase: 'protocol', title: 'Dr.Web Server protocol and restarts' },
   { phase: 'entries', title: 'Neighbor entries to create and change' },
   { phase: 'deletions', title: 'Neighbor entries to delete' },
 ];
-
-function phaseOf(c: PlanChange): Phase {
-  return c.action === 'enable-protocol' || c.action === 'restart'
-    ? 'protocol'
-    : c.action === 'delete'
-      ? 'deletions'
-      : 'entries';
-}
 
 const TYPE_LABELS: Readonly<Record<NeighborType, string>> = {
   parent: 'Parent',
@@ -356,12 +346,12 @@ export function formatPlanRunbook(plan: Plan, ctx: PlanRunbookContext = {}): str
   }
   let n = 0;
   let part = 0;
-  const phases = PHASES.filter((p) => plan.changes.some((c) => phaseOf(c) === p.phase));
+  const phases = PHASES.filter((p) => plan.changes.some((c) => applyPhaseOf(c) === p.phase));
   for (const { phase, title } of phases) {
     out.push('', `## Part ${++part} of ${phases.length}: ${title}`);
     let server: string | undefined;
     for (const c of plan.changes) {
-      if (phaseOf(c) !== phase) continue;
+      if (applyPhaseOf(c) !== phase) continue;
       if (c.server !== server) {
         server = c.server;
         out.push('', serverHeading(server, topology), '');

@@ -1,8 +1,8 @@
 /** Saved plans (`plan --out`): the plan JSON plus where it was made; never any secret value. */
-import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Plan } from '../model/index.js';
 import { packageFile } from '../util/package-root.js';
+import { loadSchemaValidator, type SchemaValidatorSpec } from '../util/schema-validator.js';
 import { canonicalJson } from './compute-plan.js';
 import { changeToJson, planToJson } from './plan-json.js';
 
@@ -20,6 +20,19 @@ export interface SavedPlan {
     saved: { topologyPath: string; createdAt: string; avnet: string };
   };
 }
+
+/** The saved plan schema's validator (changes told apart by `action`). */
+export const SAVED_PLAN_SCHEMA: SchemaValidatorSpec = {
+  name: 'saved-plan',
+  schemaFile: 'schemas/saved-plan.schema.json',
+  createAjv: (code) =>
+    new Ajv2020({
+      strict: true,
+      strictRequired: false,
+      discriminator: true,
+      ...(code ? { code } : {}),
+    }),
+};
 
 let validator: ValidateFunction | undefined;
 
@@ -59,10 +72,7 @@ export function parseSavedPlan(
   } catch (err) {
     return { ok: false, reason: `not valid JSON (${(err as Error).message})` };
   }
-  if (!validator) {
-    const ajv = new Ajv2020({ strict: true, strictRequired: false, discriminator: true });
-    validator = ajv.compile(JSON.parse(readFileSync(SAVED_PLAN_SCHEMA_PATH, 'utf8')) as object);
-  }
+  validator ??= loadSchemaValidator(SAVED_PLAN_SCHEMA);
   if (!validator(data)) {
     const e = validator.errors?.[0];
     return {

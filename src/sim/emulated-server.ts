@@ -249,6 +249,8 @@ export class EmulatedServer {
   private readonly dialers = new Map<string, Dialer>();
   private down = true;
   private readonly ownFingerprint: string;
+  /** Made once: building a TLS context (parsing the key) per dial dominated a big network's CPU. */
+  private dialContext: tls.SecureContext | undefined;
 
   constructor(
     private readonly deps: EmulatedServerDeps,
@@ -299,7 +301,10 @@ export class EmulatedServer {
       { cert: this.deps.httpsIdentity.certPem, key: this.deps.httpsIdentity.keyPem },
       (req, res) => this.handler(this, req, res),
     );
-    mgmt.on('connection', (s: Socket) => this.track(s));
+    mgmt.on('connection', (s: Socket) => {
+      this.track(s);
+      s.setNoDelay(true);
+    });
     mgmt.on('tlsClientError', (_err, s) => s.destroy());
     const proto = tls.createServer(
       {
@@ -320,6 +325,7 @@ export class EmulatedServer {
       await closeServer(mgmt);
       throw err;
     }
+    this.dialContext ??= tls.createSecureContext({ cert: spec.certificatePem, key: spec.keyPem });
     this.mgmt = mgmt;
     this.proto = proto;
     this.down = false;
@@ -537,7 +543,9 @@ export class EmulatedServer {
   /** One connection attempt to a neighbor this server dials. */
   async dialOnce(neighbor: string): Promise<DialOutcome> {
     const entry = this.entry(neighbor);
-    if (!entry?.address || this.down || this.runState() !== 'running') return 'gone';
+    if (!entry?.address || this.down || this.runState() !== 'running' || !this.dialContext) {
+      return 'gone';
+    }
     const addr = parseAddress(entry.address);
     if (!addr) {
       this.record(neighbor, 'unreachable', `"${entry.address}" is not host:port`, false);
@@ -565,8 +573,7 @@ export class EmulatedServer {
         {
           host: addr.host,
           port: addr.port,
-          cert: this.spec.certificatePem,
-          key: this.spec.keyPem,
+          secureContext: this.dialContext,
           rejectUnauthorized: false,
         },
         timeout,

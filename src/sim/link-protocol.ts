@@ -160,20 +160,38 @@ export function proofsEqual(a: string, b: string): boolean {
 export function fingerprintsOf(pems: readonly string[] | undefined): Set<string> {
   const out = new Set<string>();
   for (const pem of pems ?? []) {
-    try {
-      out.add(new X509Certificate(pem).fingerprint256);
-    } catch {
-      // an unparseable certificate pins nothing
-    }
+    const fp = fingerprintOfPem(pem);
+    if (fp) out.add(fp);
   }
   return out;
+}
+
+/**
+ * Fingerprints by PEM text: every handshake checks the peer against its entry's certificates, and
+ * parsing them each time was a large part of a big simulation's CPU time.
+ */
+const fingerprintCache = new Map<string, string | null>();
+const FINGERPRINT_CACHE_SIZE = 20_000;
+
+function fingerprintOfPem(pem: string): string | undefined {
+  let fp = fingerprintCache.get(pem);
+  if (fp === undefined) {
+    try {
+      fp = new X509Certificate(pem).fingerprint256;
+    } catch {
+      fp = null; // an unparseable certificate pins nothing
+    }
+    if (fingerprintCache.size >= FINGERPRINT_CACHE_SIZE) fingerprintCache.clear();
+    fingerprintCache.set(pem, fp);
+  }
+  return fp ?? undefined;
 }
 
 /** The fingerprint of the certificate the other side presented on a TLS socket. */
 export function peerFingerprint(socket: TLSSocket): string | undefined {
   const cert = socket.getPeerCertificate();
-  if (!cert || !cert.raw) return undefined;
-  return new X509Certificate(cert.raw).fingerprint256;
+  // Node computes the SHA-256 fingerprint of the DER itself (same format as X509Certificate's).
+  return cert?.raw ? cert.fingerprint256 : undefined;
 }
 
 /** A short fingerprint for messages. */

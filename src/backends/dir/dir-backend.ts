@@ -3,7 +3,7 @@
  * fsync, rename, fsync of the folder), files are 0600 because they hold passwords, each write bumps
  * the server's revision, and a lock file guards against concurrent writers.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import {
   BackendError,
   ConflictError,
   LockedError,
+  newLockInfo,
   type Backend,
   type BackendLock,
   type LockInfo,
@@ -246,14 +247,7 @@ export class DirBackend implements Backend {
   async acquireLock(operation: string, ctx: Context): Promise<BackendLock> {
     await mkdir(this.opts.dir, { recursive: true, mode: 0o700 });
     const file = path.join(this.opts.dir, LOCK_FILE);
-    const info: LockInfo = {
-      id: randomUUID(),
-      owner: this.opts.owner ?? `${os.userInfo().username}@${os.hostname()}`,
-      operation,
-      startedAt: ctx.clock.now().toISOString(),
-      pid: process.pid,
-      hostname: os.hostname(),
-    };
+    const info = newLockInfo(operation, ctx, this.opts.owner);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const handle = await open(file, 'wx', 0o600);

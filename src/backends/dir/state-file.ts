@@ -1,20 +1,24 @@
 /** The dir backend's file format: one JSON document per server, validated when read. */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { readFileSync } from 'node:fs';
 import type { ServerState } from '../../model/index.js';
 import { packageFile } from '../../util/package-root.js';
+import { loadSchemaValidator, type SchemaValidatorSpec } from '../../util/schema-validator.js';
 
 /** Location of the state file JSON Schema. */
 export const STATE_SCHEMA_PATH = packageFile('schemas/server-state.schema.json');
 
+/** The state file schema's validator (first error only). */
+export const STATE_SCHEMA: SchemaValidatorSpec = {
+  name: 'server-state',
+  schemaFile: 'schemas/server-state.schema.json',
+  createAjv: (code) =>
+    new Ajv2020({ allErrors: false, strict: true, strictRequired: false, ...(code ? { code } : {}) }),
+};
+
 let validator: ValidateFunction | undefined;
 
 function validate(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false });
-    validator = ajv.compile(JSON.parse(readFileSync(STATE_SCHEMA_PATH, 'utf8')) as object);
-  }
-  return validator;
+  return (validator ??= loadSchemaValidator(STATE_SCHEMA));
 }
 
 /** Parses and checks a state document; returns the reason when it is not one. */

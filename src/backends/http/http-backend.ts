@@ -7,13 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import type { Context, ServerState } from '../../model/index.js';
 import { mapLimit } from '../../util/concurrency.js';
 import {
   BackendError,
   ConflictError,
   LockedError,
+  newLockInfo,
   type Backend,
   type BackendLock,
   type LinkStatus,
@@ -197,14 +197,7 @@ export class HttpBackend implements Backend {
         'Another operation of this avnet process is writing to these servers; wait for it to finish.',
       );
     }
-    const info: LockInfo = {
-      id: randomUUID(),
-      owner: this.opts.owner ?? `${os.userInfo().username}@${os.hostname()}`,
-      operation,
-      startedAt: ctx.clock.now().toISOString(),
-      pid: process.pid,
-      hostname: os.hostname(),
-    };
+    const info = newLockInfo(operation, ctx, this.opts.owner);
     heldLocks.set(this.lockKey, info);
     let released = false;
     return {

@@ -6,6 +6,7 @@
  * error messages; request bodies (which may hold link passwords) are never logged either.
  */
 import https from 'node:https';
+import tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import type { Context } from '../../model/index.js';
 import { BackendError } from '../backend.js';
@@ -202,7 +203,9 @@ export class HttpClient {
     this.agent = new https.Agent({
       keepAlive: true,
       maxSockets: Math.max(1, opts.concurrency ?? 8),
-      ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+      // One context for every connection: by default each new connection (one per server at
+      // least) would parse the CA file or load the system store again.
+      secureContext: tls.createSecureContext(opts.ca !== undefined ? { ca: opts.ca } : {}),
       rejectUnauthorized: !opts.insecure,
     });
     this.auth = 'Basic ' + Buffer.from(`${opts.user}:${opts.password}`, 'utf8').toString('base64');
