@@ -12,7 +12,12 @@ export const STATE_SCHEMA: SchemaValidatorSpec = {
   name: 'server-state',
   schemaFile: 'schemas/server-state.schema.json',
   createAjv: (code) =>
-    new Ajv2020({ allErrors: false, strict: true, strictRequired: false, ...(code ? { code } : {}) }),
+    new Ajv2020({
+      allErrors: false,
+      strict: true,
+      strictRequired: false,
+      ...(code ? { code } : {}),
+    }),
 };
 
 let validator: ValidateFunction | undefined;
