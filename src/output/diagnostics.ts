@@ -60,14 +60,18 @@ export function formatDiagnosticsText(report: DiagnosticReport, c: Colors): stri
     lines.push(
       `${at ? c.bold(at) + ': ' : ''}${sev}: ${printable(subject + d.message)} ${c.dim(`[${d.rule}]`)}`,
     );
-    const text =
-      d.line !== undefined && d.file === report.file ? snippets?.line(d.line) : undefined;
-    if (text !== undefined && text.trim() !== '') {
+    const around =
+      d.line !== undefined && d.file === report.file
+        ? snippets?.lineAround(d.line, Math.max(1, d.column ?? 1))
+        : undefined;
+    const text = around?.text;
+    if (around !== undefined && text !== undefined && text.trim() !== '') {
       const num = String(d.line);
-      const col = Math.max(1, d.column ?? 1);
+      const col = around.column;
+      const from = Math.max(1, d.column ?? 1);
       const width =
-        d.endLine === d.line && d.endColumn !== undefined && d.endColumn > col
-          ? Math.min(d.endColumn - col, Math.max(1, text.length - col + 1))
+        d.endLine === d.line && d.endColumn !== undefined && d.endColumn > from
+          ? Math.min(d.endColumn - from, Math.max(1, text.length - col + 1))
           : 1;
       lines.push(`${c.dim(`${num} |`)} ${text}`);
       lines.push(

@@ -17,6 +17,9 @@ export const UNPRINTABLE =
 /** Longest snippet line printed. */
 const MAX_LINE = 200;
 
+/** Characters kept before the caret when a long line is cut around it. */
+const CONTEXT = 60;
+
 /** How far back a continuation line looks for the `password:` key it may belong to. */
 const MAX_LOOKBACK = 1000;
 
@@ -88,8 +91,31 @@ export class SnippetLines {
     return false;
   }
 
-  /** Line `n` (1-based) with secrets masked, or undefined when out of range. */
+  /** Line `n` (1-based) with secrets masked, cut after {@link MAX_LINE} characters. */
   line(n: number): string | undefined {
+    const line = this.maskedLine(n);
+    return line !== undefined && line.length > MAX_LINE ? line.slice(0, MAX_LINE) + '…' : line;
+  }
+
+  /**
+   * Line `n` around `column` (1-based): a long line is cut so that the column stays on screen,
+   * with `…` where text was left out; `column` is where the caret goes in the returned text.
+   */
+  lineAround(n: number, column: number): { text: string; column: number } | undefined {
+    const line = this.maskedLine(n);
+    if (line === undefined) return undefined;
+    if (line.length <= MAX_LINE) return { text: line, column };
+    if (column <= MAX_LINE - CONTEXT) return { text: line.slice(0, MAX_LINE) + '…', column };
+    const from = Math.min(column - 1 - CONTEXT, line.length - (MAX_LINE - 1));
+    const to = from + MAX_LINE - 1;
+    return {
+      text: '…' + line.slice(from, to) + (to < line.length ? '…' : ''),
+      column: column - from + 1,
+    };
+  }
+
+  /** Line `n` (1-based) with secrets masked, whole, or undefined when out of range. */
+  private maskedLine(n: number): string | undefined {
     const raw = this.raw(n);
     if (!raw) return undefined;
     const { start, text } = raw;
@@ -123,7 +149,6 @@ export class SnippetLines {
     // One character for one character, so the caret below stays aligned: a tab becomes a space,
     // and control or bidirectional-override characters (terminal escapes, "Trojan source") a
     // replacement character.
-    line = line.replace(/\t/g, ' ').replace(UNPRINTABLE, '\ufffd');
-    return line.length > MAX_LINE ? line.slice(0, MAX_LINE) + '…' : line;
+    return line.replace(/\t/g, ' ').replace(UNPRINTABLE, '\ufffd');
   }
 }
