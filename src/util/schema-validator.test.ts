@@ -82,9 +82,11 @@ describe('precompiled schema validators', () => {
   });
 
   it('agree on state files and saved plans, valid and broken', () => {
-    const states = readdirSync(packageFile('examples/basic/state'))
+    // Committed scenario fixtures (examples/*/state/ is made by the quick start, not committed).
+    const dir = 'test/plan-formats/link-removed/state';
+    const states = readdirSync(packageFile(dir))
       .filter((f) => f.endsWith('.json'))
-      .map((f) => JSON.parse(readFileSync(packageFile(`examples/basic/state/${f}`), 'utf8')));
+      .map((f) => JSON.parse(readFileSync(packageFile(`${dir}/${f}`), 'utf8')));
     const broken = states.map((s: Record<string, unknown>) => ({ ...s, revision: -1 }));
     for (const spec of [STATE_SCHEMA, SAVED_PLAN_SCHEMA]) {
       const standalone = loadStandalone(standaloneValidatorSource(spec));
