@@ -1,6 +1,7 @@
 /** YAML parsing with the limits a hostile file needs: aliases, depth, one document, unique keys. */
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { Finding } from '../model/index.js';
+import { MAX_NESTING, excessiveNestingAt } from './nesting-depth.js';
 
 /** Aliases a file may expand; far above what any real topology uses, far below a "billion laughs". */
 export const MAX_ALIAS_COUNT = 1000;
@@ -20,18 +21,32 @@ const MESSAGES: Readonly<Record<string, string>> = {
   RESOURCE_EXHAUSTION: 'the file is nested too deeply or expands too much to be a topology',
 };
 
+/** Most YAML syntax errors reported one by one; the rest are counted in one more finding. */
+export const MAX_SYNTAX_ERRORS = 20;
+
 /** Parses topology text; syntax problems are returned, never thrown. */
 export function parseTopologyYaml(text: string): ParsedYaml {
+  const tooDeep = excessiveNestingAt(text);
+  if (tooDeep !== undefined) return refusedAsTooDeep(text, tooDeep);
   // yaml's own duplicate-key check compares each key with every earlier key of its mapping:
   // quadratic, a quarter of the parse at 10,000 servers. Parse without it, look for duplicates
   // with a set, and only when there is one parse again with the check, for its exact errors.
   let { doc, lineCounter } = parseWith(text, false);
   if (hasDuplicateKey(doc)) ({ doc, lineCounter } = parseWith(text, true));
   else doc.options.uniqueKeys = true;
-  const syntaxErrors: { message: string; offset: number }[] = doc.errors.map((e) => ({
-    message: MESSAGES[e.code] ?? `YAML syntax error: ${firstLine(e.message)}`,
-    offset: e.pos[0],
-  }));
+  // A broken line can make yaml report hundreds of errors; the first ones are what helps.
+  const syntaxErrors: { message: string; offset: number }[] = doc.errors
+    .slice(0, MAX_SYNTAX_ERRORS)
+    .map((e) => ({
+      message: MESSAGES[e.code] ?? `YAML syntax error: ${firstLine(e.message)}`,
+      offset: e.pos[0],
+    }));
+  if (doc.errors.length > MAX_SYNTAX_ERRORS) {
+    syntaxErrors.push({
+      message: `${doc.errors.length - MAX_SYNTAX_ERRORS} more YAML syntax errors follow (the first ${MAX_SYNTAX_ERRORS} are shown); fix these first`,
+      offset: doc.errors[MAX_SYNTAX_ERRORS]!.pos[0],
+    });
+  }
   let data: unknown = null;
   if (syntaxErrors.length === 0) {
     try {
@@ -47,6 +62,26 @@ export function parseTopologyYaml(text: string): ParsedYaml {
     }
   }
   return { doc, lineCounter, data, syntaxErrors };
+}
+
+/** The result for a file refused before parsing: no document, one finding at `offset`. */
+function refusedAsTooDeep(text: string, offset: number): ParsedYaml {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0); // as yaml's lexer does: line 1 starts at offset 0
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    lineCounter.addNewLine(i + 1);
+  }
+  return {
+    doc: parseDocument('', { lineCounter: new LineCounter() }),
+    lineCounter,
+    data: null,
+    syntaxErrors: [
+      {
+        message: `the file nests collections more than ${MAX_NESTING} levels deep; no topology needs that`,
+        offset,
+      },
+    ],
+  };
 }
 
 function parseWith(

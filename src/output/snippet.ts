@@ -114,15 +114,23 @@ export class SnippetLines {
     };
   }
 
+  /** Masked lines already made: many diagnostics can point into one (long) line. */
+  private readonly masked = new Map<number, string | undefined>();
+
   /** Line `n` (1-based) with secrets masked, whole, or undefined when out of range. */
   private maskedLine(n: number): string | undefined {
+    if (!this.masked.has(n)) this.masked.set(n, this.maskLine(n));
+    return this.masked.get(n);
+  }
+
+  private maskLine(n: number): string | undefined {
     const raw = this.raw(n);
     if (!raw) return undefined;
     const { start, text } = raw;
     const end = start + text.length;
-    const masked = new Array<boolean>(text.length).fill(false);
+    const masked = new Uint8Array(text.length);
     const mark = (from: number, to: number) => {
-      for (let i = Math.max(0, from); i < Math.min(to, text.length); i++) masked[i] = true;
+      masked.fill(1, Math.max(0, from), Math.min(to, text.length));
     };
     // Known inline password ranges from the parsed document: exact.
     for (const [a, b] of this.source.secretRanges) {
@@ -133,19 +141,22 @@ export class SnippetLines {
     for (const s of passwordValueStarts(text)) if (!masked[s]) mark(s, text.length);
     if (this.continuesPassword(n, text)) mark(indentOf(text), text.length);
 
-    let line = '';
+    // Unmasked runs are copied as slices: a hostile file can be one line of a megabyte.
+    const parts: string[] = [];
     for (let i = 0; i < text.length;) {
-      if (!masked[i]) {
-        line += text[i++];
-        continue;
-      }
       let j = i;
-      while (j < text.length && masked[j]) j++;
-      // Mid-line runs keep their length so carets after them stay aligned; a run that ends the
-      // line is cut to a fixed width so it does not tell the password's length.
-      line += '*'.repeat(j === text.length ? Math.min(j - i, MASK_WIDTH) : j - i);
+      if (!masked[i]) {
+        while (j < text.length && !masked[j]) j++;
+        parts.push(text.slice(i, j));
+      } else {
+        while (j < text.length && masked[j]) j++;
+        // Mid-line runs keep their length so carets after them stay aligned; a run that ends the
+        // line is cut to a fixed width so it does not tell the password's length.
+        parts.push('*'.repeat(j === text.length ? Math.min(j - i, MASK_WIDTH) : j - i));
+      }
       i = j;
     }
+    const line = parts.join('');
     // One character for one character, so the caret below stays aligned: a tab becomes a space,
     // and control or bidirectional-override characters (terminal escapes, "Trojan source") a
     // replacement character.

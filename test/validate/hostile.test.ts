@@ -171,6 +171,17 @@ describe.concurrent('hostile topology files', () => {
     await expectRejected(await write('deep-map.yaml', deep), 'yaml-syntax');
   });
 
+  it('a million unclosed brackets, and compact sequences nested a million deep', async () => {
+    // Both used to keep yaml busy for minutes and gigabytes; the pre-scan refuses them at once.
+    for (const [name, body] of [
+      ['million-brackets.yaml', `servers: ${'['.repeat(1_000_000)}\n`],
+      ['million-dashes.yaml', `servers:\n  ${'- '.repeat(1_000_000)}x\n`],
+    ] as const) {
+      const report = await expectRejected(await write(name, HEADER + body), 'yaml-syntax');
+      expect(JSON.stringify(report)).toMatch(/more than 100 levels deep/);
+    }
+  });
+
   it('several YAML documents', async () => {
     const report = await expectRejected(
       await write('multi.yaml', `${HEADER}servers: {}\n---\n${HEADER}servers: {}\n`),
