@@ -17,15 +17,14 @@ import {
   type SuiteContext,
 } from '../lib/suite.js';
 import type { ReconcileReport } from '../tasks/reconcile.js';
+import { LoadWatch, summarizeRuns, type Measurement } from '../lib/summary.js';
 import {
-  LoadWatch,
   cliJson,
   expectThat,
+  medianStages,
   runCli,
   runReconcile,
   stateRevisions,
-  summarizeRuns,
-  type Measurement,
 } from './reconcile-common.js';
 
 /** Sizes measured by default. */
@@ -148,13 +147,7 @@ async function measureSize(
     writes,
     writesAgain: second!.writes,
     stateFiles,
-    stages: {
-      checkMs: median(stages.map((s) => s.checkMs)),
-      readMs: median(stages.map((s) => s.readMs)),
-      planMs: median(stages.map((s) => s.planMs)),
-      applyMs,
-      verifyMs: median(stages.map((s) => s.verifyMs)),
-    },
+    stages: medianStages(stages),
     writesPerSecond: {
       applyStage: (writes / applyMs) * 1000,
       overall: (writes / lib.timeMs) * 1000,
@@ -234,11 +227,7 @@ function report(sizes: readonly ApplySizeResult[], load: LoadWatch): string {
       ]),
     ),
   ];
-  if (load.busy) {
-    lines.push(
-      `note: the machine was busy (load average up to ${load.peak.toFixed(1)}): wall times are noisy.`,
-    );
-  }
+  lines.push(...load.note());
   return lines.join('\n');
 }
 

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeNetwork, networkEnv, toYaml, type NetworkOptions } from '../generate-network.js';
 import { benchNetwork } from '../lib/networks.js';
-import { formatCount, formatMb, formatMs, formatRatio, median, table } from '../lib/format.js';
+import { formatCount, formatMb, formatMs, formatRatio, table } from '../lib/format.js';
 import { runTask, type ChildRun } from '../lib/measure.js';
 import {
   intListOption,
@@ -17,16 +17,15 @@ import {
   type SuiteContext,
 } from '../lib/suite.js';
 import type { ReconcileReport } from '../tasks/reconcile.js';
+import { LoadWatch, summarizeRuns, type Measurement } from '../lib/summary.js';
 import {
-  LoadWatch,
   changedRevisions,
   cliJson,
   expectThat,
+  medianStages,
   runCli,
   runReconcile,
   stateRevisions,
-  summarizeRuns,
-  type Measurement,
 } from './reconcile-common.js';
 
 /** Sizes measured by default. */
@@ -228,17 +227,6 @@ async function measureSize(
   };
 }
 
-function medianStages(list: readonly ReconcileReport['stages'][]): ReconcileReport['stages'] {
-  const pick = (k: keyof ReconcileReport['stages']) => median(list.map((s) => s[k]));
-  return {
-    checkMs: pick('checkMs'),
-    readMs: pick('readMs'),
-    planMs: pick('planMs'),
-    applyMs: pick('applyMs'),
-    verifyMs: pick('verifyMs'),
-  };
-}
-
 /**
  * Plan and apply of a one-link change (encryption `yes` on a link between two sites), then the
  * change back with the CLI, so every run starts from the applied network.
@@ -361,7 +349,7 @@ function goals(sizes: readonly PlanSizeResult[], busy: boolean): GoalResult[] {
   return out;
 }
 
-function report(sizes: readonly PlanSizeResult[], busy: boolean, loadPeak: number): string {
+function report(sizes: readonly PlanSizeResult[], load: LoadWatch): string {
   const rows: string[][] = [];
   for (const s of sizes) {
     const n = formatCount(s.servers);
@@ -428,11 +416,7 @@ function report(sizes: readonly PlanSizeResult[], busy: boolean, loadPeak: numbe
     'encryption: yes on a link between two sites (2 entry updates, 2 writes), then the CLI',
     'changes it back (2 writes).',
   ];
-  if (busy) {
-    lines.push(
-      `note: the machine was busy (load average up to ${loadPeak.toFixed(1)}): wall times are noisy; the time goals are judged on CPU.`,
-    );
-  }
+  lines.push(...load.note('wall times are noisy; the time goals are judged on CPU'));
   lines.push('', 'Stages of the library runs (medians): check = load + validate + render.');
   lines.push(
     table(
@@ -471,7 +455,7 @@ export const planSuite: BenchSuite = {
     for (const servers of sizes) results.push(await measureSize(ctx, servers, load));
     const busy = load.busy;
     return {
-      report: report(results, busy, load.peak),
+      report: report(results, load),
       results: { loadAverage: load.peak, busy, goals: PLAN_GOALS, sizes: results },
       goals: goals(results, busy),
     };

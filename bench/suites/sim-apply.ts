@@ -27,7 +27,8 @@ import { createSimTlsIdentity, type SimTlsIdentity } from '../../src/sim/index.j
 import { CREDENTIAL_ENV } from '../../src/backends/index.js';
 import type { ReconcileReport } from '../tasks/reconcile.js';
 import type { SimHostReply, SimHostRequest, SimHostStats } from '../tasks/sim-host.js';
-import { LoadWatch, cliJson, expectThat, runCli, runReconcile } from './reconcile-common.js';
+import { LoadWatch } from '../lib/summary.js';
+import { cliJson, expectThat, medianStages, runCli, runReconcile } from './reconcile-common.js';
 
 /** Defaults of the issue: 200 servers, 20 ms per call, concurrency 8 (the default), 16 and 32. */
 export const SIM_APPLY_DEFAULTS = {
@@ -403,15 +404,7 @@ function summarize(samples: readonly SimApplySample[], latencyMs: number): SimAp
   const applyMs = pick((s) => s.applyMs);
   const lowerBoundMs = lowerBound(calls, chain, latencyMs, first.concurrency);
   const span = first.backendSpanMs !== undefined ? pick((s) => s.backendSpanMs!) : undefined;
-  const stages = first.stages
-    ? {
-        checkMs: pick((s) => s.stages!.checkMs),
-        readMs: pick((s) => s.stages!.readMs),
-        planMs: pick((s) => s.stages!.planMs),
-        applyMs: pick((s) => s.stages!.applyMs),
-        verifyMs: pick((s) => s.stages!.verifyMs),
-      }
-    : undefined;
+  const stages = first.stages ? medianStages(samples.map((s) => s.stages!)) : undefined;
   return {
     concurrency: first.concurrency,
     via: first.via,
@@ -527,11 +520,7 @@ function report(
       ),
     );
   }
-  if (load.busy) {
-    lines.push(
-      `note: the machine was busy (load average up to ${load.peak.toFixed(1)}): wall times are noisy.`,
-    );
-  }
+  lines.push(...load.note());
   return lines.join('\n');
 }
 

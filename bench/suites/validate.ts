@@ -15,6 +15,7 @@ import {
   table,
 } from '../lib/format.js';
 import { runScript, runTask, type ChildRun } from '../lib/measure.js';
+import { summarizeRuns, type Measurement } from '../lib/summary.js';
 import {
   intListOption,
   intOption,
@@ -36,24 +37,8 @@ export const VALIDATE_GOALS = {
 
 type Kind = 'floor' | 'library' | 'cli';
 
-/** Samples and medians of one kind of measurement at one size. */
-export interface MeasurementSummary {
-  readonly kind: Kind;
-  readonly runs: number;
-  /** In-process time of the measured work (tasks) or process wall time (CLI), ms. */
-  readonly timeMs: number;
-  /** CPU time of the same span, ms (less sensitive to a busy machine than wall time). */
-  readonly cpuMs: number;
-  /** From spawn to exit, including Node start-up, ms. */
-  readonly wallMs: number;
-  readonly maxRssBytes: number;
-  readonly samples: readonly {
-    timeMs: number;
-    cpuMs: number;
-    wallMs: number;
-    maxRssBytes: number;
-  }[];
-}
+/** Samples and medians of one kind of measurement at one size (time, CPU, wall, peak RSS). */
+export type MeasurementSummary = Omit<Measurement, 'label'> & { readonly kind: Kind };
 
 /** Results at one network size. */
 export interface SizeResult {
@@ -79,21 +64,8 @@ function runsFor(ctx: SuiteContext, servers: number): number {
 }
 
 function summarize(kind: Kind, runs: readonly ChildRun[]): MeasurementSummary {
-  const samples = runs.map((r) => ({
-    timeMs: r.report.workMs ?? r.wallMs,
-    cpuMs: r.report.workCpuMs ?? r.report.cpuMs,
-    wallMs: r.wallMs,
-    maxRssBytes: r.report.maxRssBytes,
-  }));
-  return {
-    kind,
-    runs: runs.length,
-    timeMs: median(samples.map((s) => s.timeMs)),
-    cpuMs: median(samples.map((s) => s.cpuMs)),
-    wallMs: median(samples.map((s) => s.wallMs)),
-    maxRssBytes: median(samples.map((s) => s.maxRssBytes)),
-    samples,
-  };
+  const { label: _label, ...m } = summarizeRuns(kind, runs);
+  return { kind, ...m };
 }
 
 interface LibraryResult {

@@ -7,7 +7,7 @@ import {
   type Backend,
   type ServerEndpoint,
 } from '../backends/index.js';
-import { positiveIntFlag } from './options.js';
+import { positiveIntFlag, type ReconcileFlags } from './options.js';
 
 /** Parsed backend flags. */
 export interface BackendFlags {
@@ -52,4 +52,27 @@ export function backendFactory(
       concurrency: flags.concurrency,
       timeoutMs: flags.timeout,
     });
+}
+
+/**
+ * The reconcile options plan, apply and watch take from their flags: the topology checks,
+ * targets, the delete-everything guard, concurrency and the backend.
+ */
+export function reconcileOptionsFrom(
+  flags: BackendFlags & ReconcileFlags,
+  file: string,
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>>,
+) {
+  return {
+    file,
+    env,
+    allowOutsideRoot: flags.allowOutsideRoot,
+    expiryWarningSeconds: flags.expiryWarning,
+    strict: flags.strict,
+    targets: flags.target,
+    allowEmpty: flags.allowEmpty,
+    concurrency: flags.concurrency,
+    backend: backendFactory(flags, file, cwd, env),
+  };
 }

@@ -20,21 +20,20 @@ function windowHash(packed: number): number {
   return Math.imul(packed, 0x9e3779b1) >>> (32 - PREFILTER_BITS);
 }
 
-function buildIndex(values: Iterable<string>): PrefixIndex {
-  const bitmap = new Uint32Array(1 << (PREFILTER_BITS - 5));
-  const byPrefix = new Map<string, string[]>();
-  for (const v of values) {
-    const prefix = v.slice(0, MIN_REDACTED_LENGTH);
-    let packed = 0;
-    for (let i = 0; i < MIN_REDACTED_LENGTH; i++) packed = (packed << 8) | (v.charCodeAt(i) & 0xff);
-    const h = windowHash(packed);
-    bitmap[h >>> 5]! |= 1 << (h & 31);
-    const list = byPrefix.get(prefix);
-    if (list) list.push(v);
-    else byPrefix.set(prefix, [v]);
+/** Adds one value to the index: its prefix's bit, and its place among that prefix's values. */
+function insert(index: PrefixIndex, v: string): void {
+  let packed = 0;
+  for (let i = 0; i < MIN_REDACTED_LENGTH; i++) packed = (packed << 8) | (v.charCodeAt(i) & 0xff);
+  const h = windowHash(packed);
+  index.bitmap[h >>> 5]! |= 1 << (h & 31);
+  const prefix = v.slice(0, MIN_REDACTED_LENGTH);
+  const list = index.byPrefix.get(prefix);
+  if (!list) index.byPrefix.set(prefix, [v]);
+  else {
+    // Longest first, so that the longest value starting at a position is the one found.
+    list.push(v);
+    list.sort((x, y) => y.length - x.length);
   }
-  for (const list of byPrefix.values()) list.sort((a, b) => b.length - a.length);
-  return { bitmap, byPrefix };
 }
 
 /**
@@ -49,25 +48,34 @@ function buildIndex(values: Iterable<string>): PrefixIndex {
  */
 export class Redactor {
   private readonly values = new Set<string>();
+  /** Made at the first value and extended as values come (the emulator adds them one by one). */
   private index: PrefixIndex | undefined;
+
+  private register(v: string): void {
+    if (this.values.has(v)) return;
+    this.values.add(v);
+    this.index ??= {
+      bitmap: new Uint32Array(1 << (PREFILTER_BITS - 5)),
+      byPrefix: new Map(),
+    };
+    insert(this.index, v);
+  }
 
   /** Registers secret values (empty and very short values are ignored). */
   add(values: Iterable<string>): void {
     for (const v of values) {
       if (v.length >= MIN_REDACTED_LENGTH && !this.values.has(v)) {
-        this.values.add(v);
+        this.register(v);
         // JSON output escapes some characters; register the escaped form too.
-        const escaped = JSON.stringify(v).slice(1, -1);
-        if (escaped !== v) this.values.add(escaped);
-        this.index = undefined;
+        this.register(JSON.stringify(v).slice(1, -1));
       }
     }
   }
 
   /** Returns text with every registered value replaced by `(sensitive)`. */
   redact(text: string): string {
-    if (this.values.size === 0 || text.length < MIN_REDACTED_LENGTH) return text;
-    const { bitmap, byPrefix } = (this.index ??= buildIndex(this.values));
+    if (!this.index || text.length < MIN_REDACTED_LENGTH) return text;
+    const { bitmap, byPrefix } = this.index;
     // Matched spans as [start, end) pairs, sorted and disjoint: overlapping occurrences of two
     // values are merged, so no part of either survives.
     const spans: number[] = [];

@@ -20,7 +20,12 @@ import { LockedError } from '../../backends/index.js';
 import type { ApplyReport } from '../../apply/index.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
-import { addBackendFlags, backendFactory, type BackendFlags } from '../backend-flags.js';
+import {
+  addBackendFlags,
+  backendFactory,
+  reconcileOptionsFrom,
+  type BackendFlags,
+} from '../backend-flags.js';
 import { addReconcileFlags, choiceFlag, durationFlag, type ReconcileFlags } from '../options.js';
 import { resolveTopologyPath } from '../paths.js';
 import { askToApply, createProgress, isInteractive } from '../confirm.js';
@@ -165,12 +170,8 @@ async function applyCommand(env: CommandEnv, fileArg: string, flags: ApplyFlags)
       result = await reconcileOnce(
         {
           ...common,
-          file,
+          ...reconcileOptionsFrom(flags, file, env.io.cwd, env.io.env),
           mode: 'apply',
-          strict: flags.strict,
-          targets: flags.target,
-          allowEmpty: flags.allowEmpty,
-          backend: backendFactory(flags, file, env.io.cwd, env.io.env),
         },
         env.context,
       );

@@ -8,7 +8,7 @@ import { writeFileAtomic, DirBackend } from '../../backends/index.js';
 import { formatDiagnosticsText } from '../../output/index.js';
 import { EXIT_CHANGES, EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
-import { addBackendFlags, backendFactory, type BackendFlags } from '../backend-flags.js';
+import { addBackendFlags, reconcileOptionsFrom, type BackendFlags } from '../backend-flags.js';
 import { addReconcileFlags, choiceFlag, type ReconcileFlags } from '../options.js';
 import { resolveTopologyPath } from '../paths.js';
 import { AVNET_VERSION } from '../version.js';
@@ -103,18 +103,7 @@ export function renderPlan(
 async function planCommand(env: CommandEnv, fileArg: string, flags: PlanFlags): Promise<number> {
   const file = resolveTopologyPath(fileArg, env.io.cwd);
   const result = await reconcileOnce(
-    {
-      file,
-      mode: 'plan',
-      env: env.io.env,
-      allowOutsideRoot: flags.allowOutsideRoot,
-      expiryWarningSeconds: flags.expiryWarning,
-      strict: flags.strict,
-      targets: flags.target,
-      allowEmpty: flags.allowEmpty,
-      concurrency: flags.concurrency,
-      backend: backendFactory(flags, file, env.io.cwd, env.io.env),
-    },
+    { ...reconcileOptionsFrom(flags, file, env.io.cwd, env.io.env), mode: 'plan' },
     env.context,
   );
   // Only pure descriptions of the backend are used from here on.

@@ -17,7 +17,7 @@ import {
 } from '../../watch/index.js';
 import { EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
-import { addBackendFlags, backendFactory, type BackendFlags } from '../backend-flags.js';
+import { addBackendFlags, reconcileOptionsFrom, type BackendFlags } from '../backend-flags.js';
 import { addReconcileFlags, choiceFlag, durationFlag, type ReconcileFlags } from '../options.js';
 import { resolveTopologyPath } from '../paths.js';
 import { formatApplyReport } from './apply.js';
@@ -200,17 +200,7 @@ async function watchCommand(
   );
   if (!exists) throw new UsageError(`topology file ${fileArg} does not exist`);
   const logger = cycleLogger(env, explicitLevel);
-  const reconcile = reconcileWith({
-    file,
-    env: env.io.env,
-    allowOutsideRoot: flags.allowOutsideRoot,
-    expiryWarningSeconds: flags.expiryWarning,
-    strict: flags.strict,
-    targets: flags.target,
-    allowEmpty: flags.allowEmpty,
-    concurrency: flags.concurrency,
-    backend: backendFactory(flags, file, env.io.cwd, env.io.env),
-  });
+  const reconcile = reconcileWith(reconcileOptionsFrom(flags, file, env.io.cwd, env.io.env));
   const summary = await watchTopology(
     {
       file: absolute,
