@@ -227,27 +227,11 @@ export interface SimApplySample {
   readonly simCpuMs: number;
 }
 
-/** Medians of the samples of one concurrency and kind. */
-export interface SimApplySummary {
-  readonly concurrency: number;
-  readonly via: 'library' | 'cli';
+/** Medians of the samples of one concurrency and kind, with the ratios to the lower bound. */
+export interface SimApplySummary extends SimApplySample {
   readonly runs: number;
-  readonly applyMs: number;
-  readonly backendSpanMs?: number;
-  readonly stages?: ReconcileReport['stages'];
-  readonly calls: number;
-  readonly waitCalls: number;
-  readonly writes: number;
-  readonly chain: number;
-  readonly lowerBoundMs: number;
   readonly ratio: number;
   readonly spanRatio?: number;
-  readonly linksOnlineMs: number;
-  readonly waitDoneMs: number;
-  readonly maxInFlight: number;
-  readonly cpuMs: number;
-  readonly maxRssBytes: number;
-  readonly simCpuMs: number;
   readonly samples: readonly SimApplySample[];
 }
 
