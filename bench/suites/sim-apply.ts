@@ -55,8 +55,11 @@ class SimHost {
   private failure: Error | undefined;
 
   constructor(distDir: string) {
+    // BENCH_CPU_PROF=DIR profiles the emulators too (they share the client's two cores).
+    const profileDir = process.env.BENCH_CPU_PROF;
     this.child = fork(path.join(distDir, 'bench', 'tasks', 'sim-host.js'), [], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     });
     this.child.stderr!.on('data', (b: Buffer) => {
       this.stderr = (this.stderr + b.toString('utf8')).slice(-5000);
