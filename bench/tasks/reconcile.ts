@@ -80,6 +80,8 @@ export interface ReconcileReport {
   };
   /** Time of the first to the last backend call (the part the network's latency governs), ms. */
   readonly backendSpanMs: number;
+  /** Backend calls in flight at once during the reconcile: the most, and the mean over its span. */
+  readonly callsInFlight: { readonly max: number; readonly mean: number };
   readonly totalMs: number;
   readonly wait?: { outcome: string; elapsedMs: number; online: number; total: number };
   /** http backend: requests sent (attempts, retries included) by the reconcile, and in all. */
@@ -90,6 +92,28 @@ export interface ReconcileReport {
 function httpAttempts(backend: Backend | undefined): number | undefined {
   const client = (backend as { client?: { attempts?: unknown } } | undefined)?.client;
   return typeof client?.attempts === 'number' ? client.attempts : undefined;
+}
+
+/** Most backend calls in flight at once, and the time-weighted mean over first call to last answer. */
+function callsInFlight(spans: readonly CallSpan[]): { max: number; mean: number } {
+  if (spans.length === 0) return { max: 0, mean: 0 };
+  // An end sorts before a start at the same instant: back-to-back calls do not overlap.
+  const edges = spans
+    .flatMap((s) => [
+      [s.start, 1],
+      [s.end, -1],
+    ])
+    .sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+  let now = 0;
+  let max = 0;
+  for (const [, d] of edges) {
+    now += d!;
+    max = Math.max(max, now);
+  }
+  const busy = spans.reduce((n, s) => n + (s.end - s.start), 0);
+  const first = Math.min(...spans.map((s) => s.start));
+  const last = Math.max(...spans.map((s) => s.end));
+  return { max, mean: last > first ? busy / (last - first) : 0 };
 }
 
 function epochNow(): number {
@@ -223,6 +247,7 @@ export async function reconcileTask(args: ReconcileArgs): Promise<TaskOutcome> {
       verifyMs: verifyReads.length > 0 ? endEpochMs - lastWrite : 0,
     },
     backendSpanMs: span(spans),
+    callsInFlight: callsInFlight(spans),
     totalMs: endEpochMs - startEpochMs,
     ...(wait ? { wait } : {}),
     ...(attemptsReconcile !== undefined && attemptsTotal !== undefined

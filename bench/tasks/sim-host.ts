@@ -37,8 +37,8 @@ export interface SimHostStats {
   readonly requests: number;
   /** Writes applied, over all servers. */
   readonly writes: number;
-  /** Most management requests handled at once. */
-  readonly maxInFlight: number;
+  /** CPU time of this host process so far (user + system), ms. */
+  readonly cpuMs: number;
   /** Most requests one server received. */
   readonly maxRequestsPerServer: number;
 }
@@ -59,6 +59,11 @@ export type SimHostReply =
 
 function epochNow(): number {
   return performance.timeOrigin + performance.now();
+}
+
+function cpuMsNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 function reply(message: SimHostReply): void {
@@ -136,7 +141,7 @@ async function handle(msg: SimHostRequest): Promise<void> {
         type: 'stats',
         requests,
         writes: s.writes(),
-        maxInFlight: s.stats.maxInFlight,
+        cpuMs: cpuMsNow(),
         maxRequestsPerServer,
       });
       return;

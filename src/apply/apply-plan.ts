@@ -6,6 +6,7 @@
  */
 import {
   applyPhaseOf,
+  DEFAULT_CONCURRENCY,
   type ApplyPhase,
   type Context,
   type PlanChange,
@@ -109,7 +110,7 @@ export async function applyPlan(
     run.pending.push(c);
   }
   const servers = [...runs.values()];
-  const limit = opts.concurrency ?? 8;
+  const limit = opts.concurrency ?? DEFAULT_CONCURRENCY;
   for (const phase of ['protocol', 'entries', 'deletions'] as const) {
     const todo = servers.filter(
       (r) => !r.failed && r.pending.some((c) => applyPhaseOf(c) === phase),

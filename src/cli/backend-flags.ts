@@ -7,6 +7,7 @@ import {
   type Backend,
   type ServerEndpoint,
 } from '../backends/index.js';
+import { DEFAULT_CONCURRENCY } from '../model/index.js';
 import { positiveIntFlag, type ReconcileFlags } from './options.js';
 
 /** Parsed backend flags. */
@@ -30,7 +31,11 @@ export function addBackendFlags(cmd: Command): Command {
     .option('--state <dir>', 'dir backend: state folder (default: state/ next to the topology)')
     .option('--ca <file>', 'http backend: CA certificate file to verify servers against')
     .option('--insecure', 'http backend: do not verify TLS certificates (explicit opt-in)')
-    .option('--concurrency <n>', 'servers handled at once (default 8)', positiveIntFlag)
+    .option(
+      '--concurrency <n>',
+      `servers handled at once (default ${DEFAULT_CONCURRENCY})`,
+      positiveIntFlag,
+    )
     .option('--timeout <ms>', 'http backend: per-request timeout in milliseconds', positiveIntFlag);
 }
 

@@ -81,6 +81,9 @@ export function summarizeChanges(changes: readonly PlanChange[]): PlanSummary {
  */
 export const PR_COMMENT_MAX_CHARS = 65_000;
 
+/** Servers (and, over HTTP, requests) handled at once unless `--concurrency` says otherwise. */
+export const DEFAULT_CONCURRENCY = 8;
+
 /** The apply phases, in order: protocol switches and restarts, then entries, then deletions. */
 export type ApplyPhase = 'protocol' | 'entries' | 'deletions';
 

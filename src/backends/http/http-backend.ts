@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Context, ServerState } from '../../model/index.js';
+import { DEFAULT_CONCURRENCY, type Context, type ServerState } from '../../model/index.js';
 import { mapLimit } from '../../util/concurrency.js';
 import {
   BackendError,
@@ -213,7 +213,7 @@ export class HttpBackend implements Backend {
   /** Every server's own view of its links, or why it could not be read. */
   async linkViews(ctx: Context, servers?: readonly string[]): Promise<ServerLinkViews[]> {
     const names = servers ?? (await this.listServers(ctx));
-    return mapLimit(names, this.opts.client.concurrency ?? 8, async (name) => {
+    return mapLimit(names, this.opts.client.concurrency ?? DEFAULT_CONCURRENCY, async (name) => {
       try {
         const envelope = await this.client.call<StatusData>(
           { server: name, baseUrl: this.apiOf(name), script: API_SCRIPTS.status, method: 'GET' },

@@ -8,7 +8,7 @@
 import https from 'node:https';
 import tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
-import type { Context } from '../../model/index.js';
+import { DEFAULT_CONCURRENCY, type Context } from '../../model/index.js';
 import { BackendError } from '../backend.js';
 import { scriptPath, type ApiScript, type Envelope } from './wire.js';
 
@@ -202,14 +202,14 @@ export class HttpClient {
   constructor(private readonly opts: HttpClientOptions) {
     this.agent = new https.Agent({
       keepAlive: true,
-      maxSockets: Math.max(1, opts.concurrency ?? 8),
+      maxSockets: Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY),
       // One context for every connection: by default each new connection (one per server at
       // least) would parse the CA file or load the system store again.
       secureContext: tls.createSecureContext(opts.ca !== undefined ? { ca: opts.ca } : {}),
       rejectUnauthorized: !opts.insecure,
     });
     this.auth = 'Basic ' + Buffer.from(`${opts.user}:${opts.password}`, 'utf8').toString('base64');
-    this.slots = new Semaphore(opts.concurrency ?? 8);
+    this.slots = new Semaphore(opts.concurrency ?? DEFAULT_CONCURRENCY);
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.retries = opts.retries ?? 5;
     this.baseMs = opts.backoffBaseMs ?? 100;
