@@ -11,11 +11,18 @@ export function auditState(
     now: Date;
     fileOf?: (server: string) => string | undefined;
     rules?: readonly StateRule[];
+    /** Servers whose state could not be read. */
+    unreadable?: ReadonlySet<string>;
   },
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const input = {
+    servers,
+    now: opts.now,
+    ...(opts.unreadable ? { unreadable: opts.unreadable } : {}),
+  };
   for (const rule of opts.rules ?? STATE_RULES) {
-    for (const f of rule.checkState({ servers, now: opts.now })) {
+    for (const f of rule.checkState(input)) {
       const file = f.server !== undefined ? opts.fileOf?.(f.server) : undefined;
       out.push({
         rule: f.rule,

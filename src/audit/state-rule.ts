@@ -6,6 +6,8 @@ import type { RuleDoc } from '../validate/index.js';
 export interface StateInput {
   readonly servers: ReadonlyMap<string, ServerState>;
   readonly now: Date;
+  /** Servers whose state could not be read: entries naming them cannot be checked. */
+  readonly unreadable?: ReadonlySet<string>;
 }
 
 /** A rule that checks actual state. */

@@ -34,6 +34,7 @@ export async function auditBackend(
   const diagnostics = auditState(actual, {
     now: ctx.clock.now(),
     fileOf: opts.fileOf ?? ((s) => backend.describeServer(s)),
+    unreadable: new Set(read.errors.map((e) => e.server)),
   });
   return { actual, diagnostics, errors: read.errors };
 }

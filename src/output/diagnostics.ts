@@ -21,6 +21,8 @@ export interface DiagnosticReport {
   /** Counts for the summary line. */
   readonly servers?: number;
   readonly links?: number;
+  /** Servers whose state could not be read (audit): the check is incomplete and fails. */
+  readonly unreadable?: readonly string[];
 }
 
 /** True when the report fails validation. */
@@ -88,7 +90,15 @@ export function formatDiagnosticsText(report: DiagnosticReport, c: Colors): stri
     report.servers !== undefined
       ? ` (${report.servers} server${report.servers === 1 ? '' : 's'}, ${report.links ?? 0} link${report.links === 1 ? '' : 's'})`
       : '';
-  if (reportFails(report)) {
+  const unreadable = report.unreadable ?? [];
+  if (unreadable.length > 0) {
+    // Not "valid": what could not be read was not checked.
+    lines.push(
+      c.red(
+        `${printable(report.file)}: incomplete: ${unreadable.length} server${unreadable.length === 1 ? '' : 's'} could not be read (${printable(listSome(unreadable))}); checked${size || ' nothing'}: ${counts}`,
+      ),
+    );
+  } else if (reportFails(report)) {
     lines.push(
       c.red(
         `${printable(report.file)}: invalid: ${counts}${report.strict && errors === 0 ? ' (warnings fail under --strict)' : ''}`,
@@ -108,9 +118,12 @@ export function formatDiagnosticsJson(report: DiagnosticReport): string {
   const body = {
     version: 1,
     file: report.file,
-    valid: !reportFails(report),
+    valid: !reportFails(report) && (report.unreadable ?? []).length === 0,
     errors,
     warnings,
+    ...(report.unreadable && report.unreadable.length > 0
+      ? { unreadable: [...report.unreadable] }
+      : {}),
     diagnostics: report.diagnostics.map((d) => ({
       rule: d.rule,
       severity: d.severity,
@@ -129,6 +142,12 @@ export function formatDiagnosticsJson(report: DiagnosticReport): string {
     })),
   };
   return JSON.stringify(body, null, 2) + '\n';
+}
+
+/** The first few names and how many more. */
+function listSome(names: readonly string[], shown = 5): string {
+  const head = names.slice(0, shown).join(', ');
+  return names.length > shown ? `${head} and ${names.length - shown} more` : head;
 }
 
 function escapeData(s: string): string {

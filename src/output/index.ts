@@ -4,3 +4,4 @@ export * from './redact.js';
 export * from './snippet.js';
 export * from './diagnostics.js';
 export * from './rules-doc.js';
+export * from './server-message.js';

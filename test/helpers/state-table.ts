@@ -11,6 +11,8 @@ export interface StateCase {
   readonly want: readonly string[];
   /** Substrings or patterns the messages must match, one per finding. */
   readonly messages?: readonly (string | RegExp)[];
+  /** Servers whose state could not be read. */
+  readonly unreadable?: readonly string[];
 }
 
 /** A finding as one comparable line. */
@@ -26,7 +28,11 @@ export function stateSummary(f: Finding): string {
 export function describeStateRule(rule: StateRule, cases: readonly StateCase[]): void {
   describe(`actual-state rule ${rule.id}`, () => {
     it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-      const findings = rule.checkState({ servers: c.servers, now: new Date() });
+      const findings = rule.checkState({
+        servers: c.servers,
+        now: new Date(),
+        ...(c.unreadable ? { unreadable: new Set(c.unreadable) } : {}),
+      });
       expect(findings.map(stateSummary)).toEqual(c.want);
       for (const f of findings) expect([f.rule, f.severity]).toEqual([rule.id, rule.severity]);
       (c.messages ?? []).forEach((m, i) => expect(findings[i]?.message).toMatch(m));

@@ -141,4 +141,24 @@ describe('import', () => {
     const imported = await net.cli(['import', '--state', 'state', '--out', 'imported']);
     expect(imported.stdout).toMatch(/one-sided/);
   });
+
+  it('calls an audit that could not read a server incomplete, not valid', async () => {
+    net = await makeNetwork(['MAIN', 'AUX'], basicYaml(), { PW_MAIN_AUX: 'pw-12345678' });
+    await net.reconcile('apply');
+    await writeFile(path.join(net.state, 'AUX.json'), '{ not json');
+    const text = await net.cli(['audit', '--state', 'state']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).not.toMatch(/valid/);
+    expect(text.stdout).toMatch(/state: incomplete: 1 server could not be read \(AUX\)/);
+    expect(text.stderr).toMatch(/^avnet: AUX: /m);
+    expect(text.stderr).not.toMatch(/AUX: AUX/);
+    const json = await net.cli(['audit', '--state', 'state', '--format', 'json']);
+    expect(json.code).toBe(1);
+    // MAIN's entry for AUX cannot be judged without AUX's state: no one-sided-link for it.
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      valid: false,
+      unreadable: ['AUX'],
+      diagnostics: [],
+    });
+  });
 });

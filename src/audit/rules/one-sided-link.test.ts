@@ -35,6 +35,12 @@ describeStateRule(oneSidedLinkRule, [
     want: ['A→GHOST /neighbors/0'],
   },
   {
+    name: 'an entry for a server whose state could not be read is not judged',
+    servers: states(server('A', [aForB, entry('GHOST', 'parent')])),
+    unreadable: ['B'],
+    want: ['A→GHOST /neighbors/1'],
+  },
+  {
     name: 'child against child: types do not mirror, reported once',
     servers: states(server('A', [aForB]), server('B', [{ ...bForA, type: 'child' }])),
     want: ['A→B /neighbors/0/type [related: B /neighbors/0/type]'],

@@ -17,7 +17,7 @@ export const oneSidedLinkRule: StateRule = {
       '# state/MAIN.json: neighbors: [{name: AUX, type: child, ...}]\n# state/AUX.json:  neighbors: []\n',
     fixed: 'links:\n  - {parent: MAIN, child: AUX, password: {env: AVNET_MAIN_AUX}}\n',
   },
-  checkState({ servers }) {
+  checkState({ servers, unreadable }) {
     const out: Finding[] = [];
     for (const [name, state] of servers) {
       state.neighbors.forEach((entry, index) => {
@@ -30,6 +30,8 @@ export const oneSidedLinkRule: StateRule = {
           neighbor: entry.name,
         };
         if (!other) {
+          // Its state could not be read (reported as such), so this link cannot be judged.
+          if (unreadable?.has(entry.name)) return;
           out.push({
             ...base,
             message: `${name} has a ${entry.type} entry for ${entry.name}, which is not a known server`,

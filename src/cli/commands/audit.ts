@@ -3,7 +3,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DirBackend } from '../../backends/index.js';
 import { auditBackend } from '../../engine/index.js';
-import { DIAGNOSTIC_FORMATS, reportFails, type DiagnosticFormat } from '../../output/index.js';
+import {
+  DIAGNOSTIC_FORMATS,
+  reportFails,
+  serverMessage,
+  type DiagnosticFormat,
+} from '../../output/index.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { addBackendFlags, type BackendFlags } from '../backend-flags.js';
@@ -71,11 +76,12 @@ async function auditCommand(
           strict: flags.strict ?? false,
           servers: audit.actual.size,
           links: Math.ceil(entries / 2),
+          unreadable: audit.errors.map((e) => e.server),
         },
         env,
       ),
     );
-    for (const e of audit.errors) env.err(`avnet: ${e.server}: ${e.message}\n`);
+    for (const e of audit.errors) env.err(`avnet: ${serverMessage(e.server, e.message)}\n`);
     return audit.errors.length > 0 ||
       reportFails({ diagnostics: audit.diagnostics, strict: flags.strict ?? false })
       ? EXIT_FAILURE

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { importFromBackend } from '../../engine/index.js';
 import { writeFileAtomic } from '../../backends/index.js';
 import { packageFile } from '../../util/package-root.js';
+import { serverMessage } from '../../output/index.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { addBackendFlags, type BackendFlags } from '../backend-flags.js';
@@ -84,7 +85,7 @@ async function importCommand(
   }
   env.redactor.add(result.imported.secrets.map((s) => s.value));
   if (result.errors.length > 0) {
-    for (const e of result.errors) env.err(`avnet: ${e.server}: ${e.message}\n`);
+    for (const e of result.errors) env.err(`avnet: ${serverMessage(e.server, e.message)}\n`);
     env.err('avnet: nothing was written: some servers could not be read\n');
     return EXIT_FAILURE;
   }
