@@ -192,6 +192,7 @@ class SimCluster {
       requests: all.reduce((n, x) => n + x.requests, 0),
       writes: all.reduce((n, x) => n + x.writes, 0),
       cpuMs: all.reduce((n, x) => n + x.cpuMs, 0),
+      dials: all.reduce((n, x) => n + x.dials, 0),
       maxRequestsPerServer: Math.max(...all.map((x) => x.maxRequestsPerServer)),
     };
   }
@@ -234,6 +235,8 @@ export interface SimApplySample {
    * links were seen online, as a share of every core over that time (1 = the machine was full).
    */
   readonly cpuShare: number;
+  /** Link connection attempts the emulated servers made (TLS handshakes), until all were online. */
+  readonly linkDials: number;
   readonly cpuMs: number;
   readonly maxRssBytes: number;
   readonly simCpuMs: number;
@@ -333,6 +336,7 @@ async function libraryRun(
       inFlightMax: r.callsInFlight.max,
       inFlightMean: r.callsInFlight.mean,
       cpuShare,
+      linkDials: stats.dials,
       cpuMs: run.report.workCpuMs ?? run.report.cpuMs,
       maxRssBytes: run.report.maxRssBytes,
       simCpuMs: stopped.cpuMs,
@@ -396,6 +400,7 @@ async function cliRun(ctx: SuiteContext, s: Setup, concurrency: number): Promise
     inFlightMax: Number.NaN,
     inFlightMean: Number.NaN,
     cpuShare: Number.NaN,
+    linkDials: stats.dials,
     cpuMs: run.report.cpuMs,
     maxRssBytes: run.report.maxRssBytes,
     simCpuMs: stopped.cpuMs,
@@ -429,6 +434,7 @@ function summarize(samples: readonly SimApplySample[], latencyMs: number): SimAp
     inFlightMax: Math.max(...samples.map((s) => s.inFlightMax)),
     inFlightMean: pick((s) => s.inFlightMean),
     cpuShare: pick((s) => s.cpuShare),
+    linkDials: pick((s) => s.linkDials),
     cpuMs: pick((s) => s.cpuMs),
     maxRssBytes: pick((s) => s.maxRssBytes),
     simCpuMs: pick((s) => s.simCpuMs),
@@ -456,6 +462,7 @@ function report(
     formatMs(m.waitDoneMs),
     `${m.inFlightMean.toFixed(1)} / ${m.inFlightMax}`,
     `${Math.round(m.cpuShare * 100)}%`,
+    formatCount(m.linkDials),
     formatMs(m.cpuMs),
     formatMb(m.maxRssBytes),
   ]);
@@ -475,6 +482,7 @@ function report(
         'apply+wait',
         'in flight (mean / max)',
         'machine CPU',
+        'link dials',
         'CPU',
         'peak RSS',
       ],
@@ -491,6 +499,8 @@ function report(
     'in flight: backend calls the client had open at once over the calls span (mean, most).',
     'machine CPU: CPU time of the client process and the emulators over apply+wait, as a share of',
     'all cores over that time (the quiet wait included, so a lower bound on the busy share).',
+    'link dials: connection attempts (TLS handshakes) of the emulated servers for their links',
+    'until the apply and its wait ended (one per link at best; refused early attempts retry).',
     '',
     'Stages (medians): check = load + validate + render.',
     table(

@@ -39,6 +39,8 @@ export interface SimHostStats {
   readonly writes: number;
   /** CPU time of this host process so far (user + system), ms. */
   readonly cpuMs: number;
+  /** Link connection attempts the servers made (each a TLS handshake started). */
+  readonly dials: number;
   /** Most requests one server received. */
   readonly maxRequestsPerServer: number;
 }
@@ -132,9 +134,11 @@ async function handle(msg: SimHostRequest): Promise<void> {
       const s = sim;
       if (!s) throw new Error('stats before start');
       let requests = 0;
+      let dials = 0;
       let maxRequestsPerServer = 0;
       for (const server of s.servers.values()) {
         requests += server.requests;
+        dials += server.dials;
         maxRequestsPerServer = Math.max(maxRequestsPerServer, server.requests);
       }
       reply({
@@ -142,6 +146,7 @@ async function handle(msg: SimHostRequest): Promise<void> {
         requests,
         writes: s.writes(),
         cpuMs: cpuMsNow(),
+        dials,
         maxRequestsPerServer,
       });
       return;

@@ -239,6 +239,8 @@ export class EmulatedServer {
   writes = 0;
   /** Management requests received (including failed and dropped ones). */
   requests = 0;
+  /** Connection attempts this server made to its neighbors' addresses (TLS handshakes started). */
+  dials = 0;
   private currentState: ServerState;
   private readonly started = Date.now();
   private mgmt: https.Server | undefined;
@@ -568,6 +570,7 @@ export class EmulatedServer {
       this.record(neighbor, 'connecting', `${this.name} is connecting to ${where}`, false);
     }
     let socket: TLSSocket;
+    this.dials++;
     try {
       socket = await connectTls(
         {
