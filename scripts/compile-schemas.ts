@@ -8,11 +8,8 @@ import path from 'node:path';
 import { STATE_SCHEMA } from '../src/backends/dir/state-file.js';
 import { TOPOLOGY_SCHEMA } from '../src/load/schema-check.js';
 import { SAVED_PLAN_SCHEMA } from '../src/plan/saved-plan.js';
-import {
-  COMPILED_SCHEMAS_DIR,
-  standaloneValidatorSource,
-  type SchemaValidatorSpec,
-} from '../src/util/schema-validator.js';
+import { standaloneValidatorSource } from '../src/util/schema-standalone.js';
+import { COMPILED_SCHEMAS_DIR, type SchemaValidatorSpec } from '../src/util/schema-validator.js';
 import { isMainModule, repoRoot } from './repo-root.js';
 
 /** Every schema avnet validates documents against at run time. */

@@ -1,12 +1,13 @@
 /** JSON Schema validation of the parsed data, mapped to `schema` and `missing-field` findings. */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import ajvFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { jsonPointer, parseJsonPointer, type Finding } from '../model/index.js';
 import { packageFile } from '../util/package-root.js';
-import { loadSchemaValidator, type SchemaValidatorSpec } from '../util/schema-validator.js';
-
-// ajv-formats is CommonJS: under ESM its plugin function is the `default` of module.exports.
-const addFormats = ajvFormats.default;
+import {
+  addAjvFormats,
+  ajv2020Class,
+  loadSchemaValidator,
+  type SchemaValidatorSpec,
+} from '../util/schema-validator.js';
 
 /** Location of the bundled topology JSON Schema. */
 export const TOPOLOGY_SCHEMA_PATH = packageFile('schemas/topology.schema.json');
@@ -38,6 +39,7 @@ export const TOPOLOGY_SCHEMA: SchemaValidatorSpec = {
   name: 'topology',
   schemaFile: 'schemas/topology.schema.json',
   createAjv: (code) => {
+    const Ajv2020 = ajv2020Class();
     const ajv = new Ajv2020({
       allErrors: true,
       strict: true,
@@ -46,7 +48,7 @@ export const TOPOLOGY_SCHEMA: SchemaValidatorSpec = {
       discriminator: true,
       ...(code ? { code } : {}),
     });
-    addFormats(ajv);
+    addAjvFormats(ajv);
     return ajv;
   },
 };

@@ -1,8 +1,12 @@
 /** Saved plans (`plan --out`): the plan JSON plus where it was made; never any secret value. */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { Plan } from '../model/index.js';
 import { packageFile } from '../util/package-root.js';
-import { loadSchemaValidator, type SchemaValidatorSpec } from '../util/schema-validator.js';
+import {
+  ajv2020Class,
+  loadSchemaValidator,
+  type SchemaValidatorSpec,
+} from '../util/schema-validator.js';
 import { canonicalJson } from './compute-plan.js';
 import { changeToJson, planToJson } from './plan-json.js';
 
@@ -26,7 +30,7 @@ export const SAVED_PLAN_SCHEMA: SchemaValidatorSpec = {
   name: 'saved-plan',
   schemaFile: 'schemas/saved-plan.schema.json',
   createAjv: (code) =>
-    new Ajv2020({
+    new (ajv2020Class())({
       strict: true,
       strictRequired: false,
       discriminator: true,

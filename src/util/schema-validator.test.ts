@@ -8,7 +8,8 @@ import { STATE_SCHEMA } from '../backends/dir/state-file.js';
 import { TOPOLOGY_SCHEMA } from '../load/schema-check.js';
 import { SAVED_PLAN_SCHEMA } from '../plan/saved-plan.js';
 import { packageFile } from './package-root.js';
-import { standaloneValidatorSource, type SchemaValidatorSpec } from './schema-validator.js';
+import { standaloneValidatorSource } from './schema-standalone.js';
+import type { SchemaValidatorSpec } from './schema-validator.js';
 
 /** Evaluates standalone source as the build's .cjs file would be, resolving from the package. */
 function loadStandalone(source: string): ValidateFunction & { schemaSha256?: string } {

@@ -1,8 +1,12 @@
 /** The dir backend's file format: one JSON document per server, validated when read. */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { ServerState } from '../../model/index.js';
 import { packageFile } from '../../util/package-root.js';
-import { loadSchemaValidator, type SchemaValidatorSpec } from '../../util/schema-validator.js';
+import {
+  ajv2020Class,
+  loadSchemaValidator,
+  type SchemaValidatorSpec,
+} from '../../util/schema-validator.js';
 
 /** Location of the state file JSON Schema. */
 export const STATE_SCHEMA_PATH = packageFile('schemas/server-state.schema.json');
@@ -12,7 +16,7 @@ export const STATE_SCHEMA: SchemaValidatorSpec = {
   name: 'server-state',
   schemaFile: 'schemas/server-state.schema.json',
   createAjv: (code) =>
-    new Ajv2020({
+    new (ajv2020Class())({
       allErrors: false,
       strict: true,
       strictRequired: false,

@@ -2,7 +2,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { generateServerCertificate } from '../../certs/index.js';
 import { EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { collectFlag, positiveIntFlag } from '../options.js';
@@ -62,6 +61,8 @@ async function generateCommand(
       );
     }
   }
+  // node-forge (~25 ms to load) only for this command, not for every avnet start-up.
+  const { generateServerCertificate } = await import('../../certs/generate.js');
   let generated;
   try {
     generated = generateServerCertificate(name, {

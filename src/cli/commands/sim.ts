@@ -3,7 +3,8 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Logger } from '../../model/index.js';
 import { CREDENTIAL_ENV } from '../../backends/index.js';
-import { parseLatency, SimConfigError, startSimulation } from '../../sim/index.js';
+import { parseLatency } from '../../sim/faults.js';
+import { SimConfigError } from '../../sim/sim-config.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { collectFlag } from '../options.js';
@@ -93,6 +94,8 @@ async function simCommand(
   }
   const file = path.resolve(env.io.cwd, resolveTopologyPath(fileArg, env.io.cwd));
   const tlsDir = path.resolve(env.io.cwd, flags.tlsDir);
+  // The emulator (and node-forge, for its CA) loads only for this command.
+  const { startSimulation } = await import('../../sim/start-simulation.js');
   let sim;
   try {
     sim = await startSimulation(file, {
