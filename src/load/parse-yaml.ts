@@ -38,7 +38,10 @@ export function parseTopologyYaml(text: string): ParsedYaml {
   const syntaxErrors: { message: string; offset: number }[] = doc.errors
     .slice(0, MAX_SYNTAX_ERRORS)
     .map((e) => ({
-      message: MESSAGES[e.code] ?? `YAML syntax error: ${firstLine(e.message)}`,
+      message:
+        e.code === 'DUPLICATE_KEY'
+          ? duplicateKeyMessage(keyAt(text, e.pos[0]))
+          : (MESSAGES[e.code] ?? `YAML syntax error: ${firstLine(e.message)}`),
       offset: e.pos[0],
     }));
   if (doc.errors.length > MAX_SYNTAX_ERRORS) {
@@ -136,6 +139,21 @@ export function syntaxFindings(parsed: ParsedYaml): (Finding & { offset: number 
     pointer: '',
     offset: e.offset,
   }));
+}
+
+/** The key starting at `offset`: a quoted one up to its closing quote, a plain one up to `: `. */
+function keyAt(text: string, offset: number): string {
+  const head = text.slice(offset, offset + 200);
+  const quoted = /^(["'])(.*?)\1/.exec(head);
+  if (quoted) return quoted[2]!;
+  return /^(.*?)(?=:(?:\s|$)|[,}\]\n])/.exec(head)?.[1]?.trim() ?? '';
+}
+
+/** Names the repeated key when it is a short plain one (keys are server and field names). */
+function duplicateKeyMessage(key: string): string {
+  return key.length > 0 && key.length <= 64 && /^[^\n\r{}[\],#]+$/.test(key)
+    ? `duplicate key ${JSON.stringify(key)}: it is already defined in the same mapping`
+    : MESSAGES.DUPLICATE_KEY!;
 }
 
 function firstLine(message: string): string {

@@ -2,7 +2,7 @@
 import { linkPointer, FLOW_KINDS } from '../../model/index.js';
 import type { Finding } from '../../model/index.js';
 import { finding, type TopologyRule } from '../rule.js';
-import { schemaDoc } from './loader-rules.js';
+import { schemaDoc } from './schema.js';
 
 /** Peer `flows` values and `dial` that name servers other than the link's peers. */
 export const flowDirectionRule: TopologyRule = {

@@ -15,7 +15,6 @@ import { hierarchyCycleRule } from './hierarchy-cycle.js';
 import { invalidAddressRule } from './invalid-address.js';
 import { invalidScheduleRule } from './invalid-schedule.js';
 import { licensePeriodsRule } from './license-periods.js';
-import { schemaDoc, secretUnresolvedDoc, yamlSyntaxDoc } from './loader-rules.js';
 import { missingFieldRule } from './missing-field.js';
 import { multipleParentsRule } from './multiple-parents.js';
 import { noDataflowRule } from './no-dataflow.js';
@@ -26,11 +25,14 @@ import { periodicOnlyRule } from './periodic-only.js';
 import { plaintextSecretRule } from './plaintext-secret.js';
 import { compressionMismatchRule, encryptionMismatchRule } from './policy-mismatch.js';
 import { protocolDisabledRule } from './protocol-disabled.js';
+import { schemaDoc } from './schema.js';
+import { secretUnresolvedDoc } from './secret-unresolved.js';
 import { selfLinkRule } from './self-link.js';
 import { sharedCertificateRule } from './shared-certificate.js';
 import { unknownServerRule } from './unknown-server.js';
 import { updateCycleRule } from './update-cycle.js';
 import { versionInteropRule } from './version-interop.js';
+import { yamlSyntaxDoc } from './yaml-syntax.js';
 
 /** Every rule that checks a topology file. */
 export const TOPOLOGY_RULES: readonly TopologyRule[] = [
