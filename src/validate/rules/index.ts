@@ -1,14 +1,14 @@
 /** The registry of topology rules: every rule avnet runs on a topology file, in one list. */
 import type { RuleDoc, TopologyRule } from '../rule.js';
 import { certificateInvalidRule } from './certificate-invalid.js';
-import {
-  certificateExpiredRule,
-  certificateExpiringRule,
-  certificateNotYetValidRule,
-} from './certificate-validity.js';
+import { certificateExpiredRule } from './certificate-expired.js';
+import { certificateExpiringRule } from './certificate-expiring.js';
+import { certificateNotYetValidRule } from './certificate-not-yet-valid.js';
+import { compressionMismatchRule } from './compression-mismatch.js';
 import { duplicateAddressRule } from './duplicate-address.js';
 import { duplicateCredentialsRule } from './duplicate-credentials.js';
 import { duplicateLinkRule } from './duplicate-link.js';
+import { encryptionMismatchRule } from './encryption-mismatch.js';
 import { fixedFlowsRule } from './fixed-flows.js';
 import { flowDirectionRule } from './flow-direction.js';
 import { hierarchyCycleRule } from './hierarchy-cycle.js';
@@ -23,7 +23,6 @@ import { pathOutsideRootRule } from './path-outside-root.js';
 import { peerAddressBothSidesRule } from './peer-address-both-sides.js';
 import { periodicOnlyRule } from './periodic-only.js';
 import { plaintextSecretRule } from './plaintext-secret.js';
-import { compressionMismatchRule, encryptionMismatchRule } from './policy-mismatch.js';
 import { protocolDisabledRule } from './protocol-disabled.js';
 import { schemaDoc } from './schema.js';
 import { secretUnresolvedDoc } from './secret-unresolved.js';

@@ -1,19 +1,12 @@
-import { HEAD } from '../../../test/helpers/topology.js';
-import {
-  describeRule,
-  pc,
-  peers,
-  server,
-  topo,
-  type RuleCase,
-} from '../../../test/helpers/rule-table.js';
-import { compressionMismatchRule, encryptionMismatchRule } from './policy-mismatch.js';
+/** The rule table shared by encryption-mismatch and compression-mismatch, for one field. */
+import { HEAD } from './topology.js';
+import { pc, peers, server, topo, type RuleCase } from './rule-table.js';
 
 /**
  * Cases for one field. Server policies sit at the end of the server line, so their value column
  * is 56 + the length of `field: `; the link starts at line 7 (two servers).
  */
-function cases(field: 'encryption' | 'compression'): RuleCase[] {
+export function policyCases(field: 'encryption' | 'compression'): RuleCase[] {
   const col = 56 + field.length + 2;
   const s = (name: string, v?: string) => server(name, v ? `${field}: ${v}` : '');
   const link = (a?: string, b?: string, ...extra: string[]) =>
@@ -88,6 +81,3 @@ function cases(field: 'encryption' | 'compression'): RuleCase[] {
     },
   ];
 }
-
-describeRule(encryptionMismatchRule, cases('encryption'));
-describeRule(compressionMismatchRule, cases('compression'));
