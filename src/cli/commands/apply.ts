@@ -17,7 +17,6 @@ import {
   planToJson,
 } from '../../plan/index.js';
 import { LockedError } from '../../backends/index.js';
-import type { ApplyReport } from '../../apply/index.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import {
@@ -29,8 +28,8 @@ import {
 import { addReconcileFlags, choiceFlag, durationFlag, type ReconcileFlags } from '../options.js';
 import { resolveTopologyPath } from '../paths.js';
 import { askToApply, createProgress, isInteractive } from '../confirm.js';
-import { describeWhere, reportDiagnostics } from './plan.js';
-import { DEFAULT_WAIT_SECONDS, waitAfterApply } from './status.js';
+import { describeWhere, formatApplyReport, reportDiagnostics } from '../reports.js';
+import { DEFAULT_WAIT_SECONDS, waitAfterApply } from '../wait-links.js';
 
 interface ApplyFlags extends BackendFlags, ReconcileFlags {
   yes?: boolean;
@@ -67,36 +66,6 @@ export function registerApply(
   addReconcileFlags(cmd, 'apply').action(async (file: string, flags: ApplyFlags) => {
     await run((env) => applyCommand(env, file, flags));
   });
-}
-
-/** The per-server report, as text. */
-export function formatApplyReport(report: ApplyReport, env: CommandEnv): string {
-  const c = env.colors;
-  const width = Math.max(6, ...report.servers.map((s) => s.server.length));
-  const lines = report.servers.map((s) => {
-    const status =
-      s.status === 'failed'
-        ? c.red('failed ')
-        : s.status === 'applied'
-          ? c.green('applied')
-          : c.dim(s.status.padEnd(7));
-    const detail =
-      s.error ??
-      `${s.changes} change${s.changes === 1 ? '' : 's'}, ${s.writes} write${s.writes === 1 ? '' : 's'}, revision ${s.revision}${s.replanned ? ' (re-planned after a concurrent change)' : ''}`;
-    return `  ${s.server.padEnd(width)}  ${status}  ${detail}`;
-  });
-  const ok = report.servers.length - report.failed;
-  lines.push('');
-  lines.push(
-    report.failed > 0
-      ? c.red(
-          `Apply finished with failures: ${ok} server${ok === 1 ? '' : 's'} applied, ${report.failed} failed.`,
-        )
-      : c.green(
-          `Apply complete: ${ok} server${ok === 1 ? '' : 's'} applied, ${report.writes} write${report.writes === 1 ? '' : 's'}.`,
-        ),
-  );
-  return lines.join('\n') + '\n';
 }
 
 function resultJson(result: ReconcileResult): string {

@@ -14,7 +14,7 @@ import type { CommandEnv } from '../io.js';
 import { addBackendFlags, type BackendFlags } from '../backend-flags.js';
 import { openBackendFor } from '../backend-target.js';
 import { choiceFlag } from '../options.js';
-import { renderReport } from './validate.js';
+import { renderReport } from '../reports.js';
 
 interface AuditFlags extends BackendFlags {
   format: DiagnosticFormat;

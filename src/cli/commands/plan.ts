@@ -1,24 +1,19 @@
 /** `avnet plan [FILE]`: validate, read actual state, print what apply would change. */
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Plan } from '../../model/index.js';
-import { reconcileOnce, knownSecretValues, type ReconcileResult } from '../../engine/index.js';
-import { formatPlanJson, formatPlanText, serializeSavedPlan } from '../../plan/index.js';
+import { reconcileOnce, knownSecretValues } from '../../engine/index.js';
+import { serializeSavedPlan } from '../../plan/index.js';
 import { writeFileAtomic, DirBackend } from '../../backends/index.js';
-import { formatDiagnosticsText } from '../../output/index.js';
 import { EXIT_CHANGES, EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { addBackendFlags, reconcileOptionsFrom, type BackendFlags } from '../backend-flags.js';
 import { addReconcileFlags, choiceFlag, type ReconcileFlags } from '../options.js';
 import { resolveTopologyPath } from '../paths.js';
 import { AVNET_VERSION } from '../version.js';
-import { formatPlanMarkdown, formatPlanRunbook } from '../../plan/index.js';
-
-/** Output formats of plan. */
-export const PLAN_FORMATS = ['text', 'json', 'markdown', 'runbook'] as const;
+import { PLAN_FORMATS, renderPlan, reportDiagnostics, type PlanFormat } from '../reports.js';
 
 interface PlanFlags extends BackendFlags, ReconcileFlags {
-  format: (typeof PLAN_FORMATS)[number];
+  format: PlanFormat;
   out?: string;
   detailedExitcode?: boolean;
 }
@@ -48,56 +43,6 @@ export function registerPlan(
   addReconcileFlags(cmd, 'the plan').action(async (file: string, flags: PlanFlags) => {
     await run((env) => planCommand(env, file, flags));
   });
-}
-
-/** Prints validation diagnostics of a reconcile on stderr (stdout stays the command's output). */
-export function reportDiagnostics(env: CommandEnv, result: ReconcileResult, strict: boolean): void {
-  const { loaded } = result.checked;
-  if (result.diagnostics.length === 0 && result.outcome !== 'invalid') return;
-  env.err(
-    formatDiagnosticsText(
-      {
-        file: loaded.source.displayPath,
-        diagnostics: result.diagnostics,
-        strict,
-        source: { text: loaded.source.text, secretRanges: loaded.secretRanges },
-        servers: loaded.topology.servers.size,
-        links: loaded.topology.links.length,
-      },
-      env.errColors,
-    ),
-  );
-}
-
-/** Where a server's state lives, relative to the working directory when that is shorter. */
-export function describeWhere(env: CommandEnv, result: ReconcileResult, server: string): string {
-  const where = result.backend ? result.backend.describeServer(server) : server;
-  if (!path.isAbsolute(where)) return where;
-  const rel = path.relative(env.io.cwd, where);
-  return rel.startsWith('..') ? where : rel;
-}
-
-/** Renders a plan in one of the plan formats. */
-export function renderPlan(
-  format: PlanFlags['format'],
-  plan: Plan,
-  env: CommandEnv,
-  result: ReconcileResult,
-): string {
-  const where = (s: string) => describeWhere(env, result, s);
-  switch (format) {
-    case 'json':
-      return formatPlanJson(plan);
-    case 'markdown':
-      return formatPlanMarkdown(plan, {
-        topology: result.checked.loaded.topology,
-        desired: result.desired,
-      });
-    case 'runbook':
-      return formatPlanRunbook(plan, { topology: result.checked.loaded.topology });
-    default:
-      return formatPlanText(plan, env.colors, where);
-  }
 }
 
 async function planCommand(env: CommandEnv, fileArg: string, flags: PlanFlags): Promise<number> {

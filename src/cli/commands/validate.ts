@@ -3,19 +3,14 @@ import type { Command } from 'commander';
 import { checkTopology, knownSecretValues } from '../../engine/index.js';
 import {
   DIAGNOSTIC_FORMATS,
-  formatDiagnosticsGithub,
-  formatDiagnosticsJson,
-  formatDiagnosticsSarif,
-  formatDiagnosticsText,
   reportFails,
   type DiagnosticFormat,
   type DiagnosticReport,
 } from '../../output/index.js';
-import { allRuleDocs } from '../rule-docs.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { addTopologyFlags, choiceFlag, type TopologyFlags } from '../options.js';
-import { AVNET_VERSION, RULES_DOCS_URL } from '../version.js';
+import { renderReport } from '../reports.js';
 import { resolveTopologyPath } from '../paths.js';
 
 interface ValidateFlags extends TopologyFlags {
@@ -42,27 +37,6 @@ export function registerValidate(
   addTopologyFlags(cmd).action(async (file: string, flags: ValidateFlags) => {
     await run((env) => validateCommand(env, file, flags));
   });
-}
-
-/** Prints a validation report in the chosen format. */
-export function renderReport(
-  format: DiagnosticFormat,
-  report: DiagnosticReport,
-  env: CommandEnv,
-): string {
-  switch (format) {
-    case 'json':
-      return formatDiagnosticsJson(report);
-    case 'github':
-      return formatDiagnosticsGithub(report);
-    case 'sarif':
-      return formatDiagnosticsSarif(report, allRuleDocs(), {
-        version: AVNET_VERSION,
-        docsUrl: RULES_DOCS_URL,
-      });
-    default:
-      return formatDiagnosticsText(report, env.colors);
-  }
 }
 
 async function validateCommand(

@@ -20,8 +20,7 @@ import type { CommandEnv } from '../io.js';
 import { addBackendFlags, reconcileOptionsFrom, type BackendFlags } from '../backend-flags.js';
 import { addReconcileFlags, choiceFlag, durationFlag, type ReconcileFlags } from '../options.js';
 import { resolveTopologyPath } from '../paths.js';
-import { formatApplyReport } from './apply.js';
-import { renderPlan, reportDiagnostics } from './plan.js';
+import { formatApplyReport, renderPlan, reportDiagnostics } from '../reports.js';
 
 /** Output formats of watch: text, or one JSON object per cycle and line. */
 export const WATCH_FORMATS = ['text', 'json'] as const;
