@@ -14,8 +14,9 @@ import { formatCount, formatMs, formatRatio, median, table } from '../lib/format
 import { runScript } from '../lib/measure.js';
 import { intOption, type BenchSuite, type GoalResult, type SuiteContext } from '../lib/suite.js';
 
-/** Default network size and samples. */
+/** Default network size. */
 export const DEFAULT_WATCH_SERVERS = 2000;
+/** Default number of saves measured. */
 export const DEFAULT_WATCH_RUNS = 15;
 
 /** The goal of the issue: watch latency (save to plan printed) under 1.5× a one-off plan. */
