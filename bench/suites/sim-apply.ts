@@ -232,8 +232,8 @@ export interface SimApplySample {
   readonly inFlightMax: number;
   readonly inFlightMean: number;
   /**
-   * Library: CPU of the client process and the emulators from just before the apply until the
-   * links were seen online, as a share of every core over that time (1 = the machine was full).
+   * Library: CPU of the client process and the emulators from just before the apply until its
+   * wait ended, as a share of every core over that time (1 = the machine was full).
    */
   readonly cpuShare: number;
   /** Link connection attempts the emulated servers made (TLS handshakes), until all were online. */

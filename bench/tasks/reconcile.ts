@@ -94,9 +94,15 @@ function httpAttempts(backend: Backend | undefined): number | undefined {
   return typeof client?.attempts === 'number' ? client.attempts : undefined;
 }
 
+/** First call sent to last answer, ms (0 without calls). */
+function callsSpan(list: readonly CallSpan[]): number {
+  return list.length === 0
+    ? 0
+    : Math.max(...list.map((s) => s.end)) - Math.min(...list.map((s) => s.start));
+}
+
 /** Most backend calls in flight at once, and the time-weighted mean over first call to last answer. */
 function callsInFlight(spans: readonly CallSpan[]): { max: number; mean: number } {
-  if (spans.length === 0) return { max: 0, mean: 0 };
   // An end sorts before a start at the same instant: back-to-back calls do not overlap.
   const edges = spans
     .flatMap((s) => [
@@ -111,9 +117,8 @@ function callsInFlight(spans: readonly CallSpan[]): { max: number; mean: number 
     max = Math.max(max, now);
   }
   const busy = spans.reduce((n, s) => n + (s.end - s.start), 0);
-  const first = Math.min(...spans.map((s) => s.start));
-  const last = Math.max(...spans.map((s) => s.end));
-  return { max, mean: last > first ? busy / (last - first) : 0 };
+  const total = callsSpan(spans);
+  return { max, mean: total > 0 ? busy / total : 0 };
 }
 
 function epochNow(): number {
@@ -180,10 +185,6 @@ export async function reconcileTask(args: ReconcileArgs): Promise<TaskOutcome> {
   const planReads = reads.filter((s) => writes.length === 0 || s.start < firstWrite);
   const verifyReads = reads.filter((s) => writes.length > 0 && s.start >= lastWrite);
   const readEnd = planReads.length > 0 ? Math.max(...planReads.map((s) => s.end)) : backendAt;
-  const span = (list: readonly CallSpan[]) =>
-    list.length === 0
-      ? 0
-      : Math.max(...list.map((s) => s.end)) - Math.min(...list.map((s) => s.start));
   const perServer = result.apply?.servers ?? [];
   let wait: ReconcileReport['wait'];
   if (args.waitLinks && real && result.outcome === 'applied') {
@@ -246,7 +247,7 @@ export async function reconcileTask(args: ReconcileArgs): Promise<TaskOutcome> {
       applyMs: writes.length > 0 ? lastWrite - firstWrite : 0,
       verifyMs: verifyReads.length > 0 ? endEpochMs - lastWrite : 0,
     },
-    backendSpanMs: span(spans),
+    backendSpanMs: callsSpan(spans),
     callsInFlight: callsInFlight(spans),
     totalMs: endEpochMs - startEpochMs,
     ...(wait ? { wait } : {}),

@@ -25,9 +25,14 @@ export interface DiagnosticReport {
   readonly unreadable?: readonly string[];
 }
 
-/** True when the report fails validation. */
-export function reportFails(report: Pick<DiagnosticReport, 'diagnostics' | 'strict'>): boolean {
-  return report.diagnostics.some((d) => d.severity === 'error' || report.strict);
+/** True when the report fails: an error, a warning under --strict, or state it could not read. */
+export function reportFails(
+  report: Pick<DiagnosticReport, 'diagnostics' | 'strict' | 'unreadable'>,
+): boolean {
+  return (
+    (report.unreadable ?? []).length > 0 ||
+    report.diagnostics.some((d) => d.severity === 'error' || report.strict)
+  );
 }
 
 /**
@@ -118,7 +123,7 @@ export function formatDiagnosticsJson(report: DiagnosticReport): string {
   const body = {
     version: 1,
     file: report.file,
-    valid: !reportFails(report) && (report.unreadable ?? []).length === 0,
+    valid: !reportFails(report),
     errors,
     warnings,
     ...(report.unreadable && report.unreadable.length > 0

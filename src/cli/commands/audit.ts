@@ -8,6 +8,7 @@ import {
   reportFails,
   serverMessage,
   type DiagnosticFormat,
+  type DiagnosticReport,
 } from '../../output/index.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
@@ -67,25 +68,17 @@ async function auditCommand(
         ? path.relative(env.io.cwd, backend.dir) || '.'
         : `${backend.type} backend`;
     const entries = [...audit.actual.values()].reduce((n, s) => n + s.neighbors.length, 0);
-    env.out(
-      renderReport(
-        flags.format,
-        {
-          file: label,
-          diagnostics: audit.diagnostics,
-          strict: flags.strict ?? false,
-          servers: audit.actual.size,
-          links: Math.ceil(entries / 2),
-          unreadable: audit.errors.map((e) => e.server),
-        },
-        env,
-      ),
-    );
+    const report: DiagnosticReport = {
+      file: label,
+      diagnostics: audit.diagnostics,
+      strict: flags.strict ?? false,
+      servers: audit.actual.size,
+      links: Math.ceil(entries / 2),
+      unreadable: audit.errors.map((e) => e.server),
+    };
+    env.out(renderReport(flags.format, report, env));
     for (const e of audit.errors) env.err(`avnet: ${serverMessage(e.server, e.message)}\n`);
-    return audit.errors.length > 0 ||
-      reportFails({ diagnostics: audit.diagnostics, strict: flags.strict ?? false })
-      ? EXIT_FAILURE
-      : EXIT_OK;
+    return reportFails(report) ? EXIT_FAILURE : EXIT_OK;
   } finally {
     await backend.close?.();
   }
