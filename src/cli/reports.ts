@@ -27,7 +27,7 @@ export const PLAN_FORMATS = ['text', 'json', 'markdown', 'runbook'] as const;
 /** One of the plan formats. */
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
-/** Prints a validation report in the chosen format. */
+/** Renders a validation report in the chosen format. */
 export function renderReport(
   format: DiagnosticFormat,
   report: DiagnosticReport,
