@@ -4,4 +4,5 @@ export * from './sim-config.js';
 export * from './link-protocol.js';
 export * from './emulated-server.js';
 export * from './management-api.js';
+export * from './sim-tls.js';
 export * from './start-simulation.js';

@@ -5,7 +5,6 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createCertificateAuthority } from '../certs/index.js';
 import type { Clock, Logger, ServerState } from '../model/index.js';
 import { silentLogger, systemClock } from '../model/index.js';
 import { encodeServerFileName, parseServerState } from '../backends/dir/state-file.js';
@@ -18,26 +17,16 @@ import {
   type SimCredentials,
 } from './management-api.js';
 import { loadSimServers, SimConfigError } from './sim-config.js';
-
-/** The HTTPS identity of the management APIs: a CA and one certificate it signed for loopback. */
-export interface SimTlsIdentity {
-  readonly caPem: string;
-  readonly certPem: string;
-  readonly keyPem: string;
-}
-
-/** Creates a CA and a certificate for 127.0.0.1, ::1 and localhost (about 1.5 s: reuse it in tests). */
-export function createSimTlsIdentity(): SimTlsIdentity {
-  const ca = createCertificateAuthority('avnet sim CA');
-  const leaf = ca.issue('avnet sim', ['127.0.0.1', '::1', 'localhost']);
-  return { caPem: ca.certificatePem, certPem: leaf.certificatePem, keyPem: leaf.privateKeyPem };
-}
+import { createSimTlsIdentity, identityForHosts, type SimTlsIdentity } from './sim-tls.js';
 
 /** Options of a simulation. */
 export interface SimulationOptions {
   /** Administrator credentials every server accepts. */
   readonly credentials: SimCredentials;
-  /** HTTPS identity to use (one is created when absent). */
+  /**
+   * HTTPS identity to use (one is created when absent). When its certificate does not name every
+   * api host of the topology, a new one is issued from its CA (which needs `caKeyPem`).
+   */
   readonly tls?: SimTlsIdentity;
   /** Folder to write `ca.pem` into. */
   readonly tlsDir?: string;
@@ -112,7 +101,11 @@ export async function startSimulation(
   const unknownDown = (options.down ?? []).filter((d) => !specs.some((s) => s.name === d));
   if (unknownDown.length > 0)
     throw new SimConfigError([`--down names unknown server(s): ${unknownDown.join(', ')}`]);
-  const tls = options.tls ?? createSimTlsIdentity();
+  // Clients check that the certificate names the URL's host: it must name every api host served.
+  const apiHosts = specs.map((s) => s.api.host);
+  const tls = options.tls
+    ? identityForHosts(options.tls, apiHosts)
+    : createSimTlsIdentity(apiHosts);
   const logger = options.logger ?? silentLogger;
   const random = options.random ?? Math.random;
   const faults = new FaultController(options.faults, random);
