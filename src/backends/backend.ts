@@ -1,13 +1,36 @@
 /** The backend interface: how avnet reads and writes each server's actual state. */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { Context, NeighborEntry, ProtocolState, ServerState } from '../model/index.js';
+import type {
+  Context,
+  LinkStatus,
+  NeighborEntry,
+  ProtocolState,
+  ServerState,
+} from '../model/index.js';
 
 /** What a backend knows about a server from the topology (http needs the api URL). */
 export interface ServerEndpoint {
   readonly name: string;
   readonly version: number;
   readonly api?: string;
+}
+
+/** Settings every backend factory may use. */
+export interface BackendSettings {
+  /** Folder of the topology file (the dir backend's default `state/` lives there). */
+  readonly topologyDir: string;
+  /** `--state DIR`. */
+  readonly stateDir?: string;
+  /** Servers from the topology. */
+  readonly endpoints: readonly ServerEndpoint[];
+  /** Environment (credentials for http). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** `--ca FILE` for http. */
+  readonly caFile?: string;
+  readonly insecure?: boolean;
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
 }
 
 /** One atomic change to one server, guarded by the revision it was planned against. */
@@ -50,15 +73,6 @@ export function newLockInfo(operation: string, ctx: Context, owner?: string): Lo
 export interface BackendLock {
   readonly info: LockInfo;
   release(): Promise<void>;
-}
-
-/** The live state of one link as seen by the servers (backends that can observe links). */
-export interface LinkStatus {
-  readonly a: string;
-  readonly b: string;
-  readonly type: 'parent-child' | 'peer';
-  readonly state: 'online' | 'offline';
-  readonly error: string | null;
 }
 
 /** Reads and writes servers' actual state. Every backend passes the contract suite in test/backends. */

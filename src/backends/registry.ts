@@ -1,25 +1,8 @@
 /** The one place backends are registered and created by name. */
 import path from 'node:path';
-import type { Backend, ServerEndpoint } from './backend.js';
+import type { Backend, BackendSettings } from './backend.js';
 import { DirBackend } from './dir/dir-backend.js';
 import { createHttpBackend } from './http/http-backend.js';
-
-/** Settings every backend factory may use. */
-export interface BackendSettings {
-  /** Folder of the topology file (the dir backend's default `state/` lives there). */
-  readonly topologyDir: string;
-  /** `--state DIR`. */
-  readonly stateDir?: string;
-  /** Servers from the topology. */
-  readonly endpoints: readonly ServerEndpoint[];
-  /** Environment (credentials for http). */
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** `--ca FILE` for http. */
-  readonly caFile?: string;
-  readonly insecure?: boolean;
-  readonly concurrency?: number;
-  readonly timeoutMs?: number;
-}
 
 /** Creates a backend from settings. */
 export type BackendFactory = (settings: BackendSettings) => Promise<Backend>;

@@ -3,13 +3,11 @@ import path from 'node:path';
 import type { Plan } from '../model/index.js';
 import type { ReconcileResult } from '../engine/index.js';
 import type { ApplyReport } from '../apply/index.js';
+import { formatPlanJson } from '../plan/index.js';
 import {
-  formatPlanJson,
   formatPlanMarkdown,
   formatPlanRunbook,
   formatPlanText,
-} from '../plan/index.js';
-import {
   formatDiagnosticsGithub,
   formatDiagnosticsJson,
   formatDiagnosticsSarif,

@@ -1,12 +1,7 @@
 /** `apply --wait`: poll link states after an apply until every link is online, or time out. */
 import type { ReconcileResult } from '../engine/index.js';
-import {
-  formatLinkLines,
-  offlineLinks,
-  waitForLinks,
-  type LinkReport,
-  type WaitProgress,
-} from '../status/index.js';
+import { formatLinkLines } from '../output/index.js';
+import { offlineLinks, waitForLinks, type LinkReport, type WaitProgress } from '../status/index.js';
 import { EXIT_FAILURE, EXIT_OK } from './exit-codes.js';
 import type { CommandEnv } from './io.js';
 

@@ -6,3 +6,4 @@ export * from './plan.js';
 export * from './context.js';
 export * from './values.js';
 export * from './link-semantics.js';
+export * from './link-health.js';

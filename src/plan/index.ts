@@ -1,7 +1,4 @@
-/** The plan stage: pure computation of changes, and their printable forms. */
+/** The plan stage: pure computation of changes, the plan as data (JSON) and saved plans. */
 export * from './compute-plan.js';
 export * from './plan-json.js';
-export * from './plan-text.js';
 export * from './saved-plan.js';
-export * from './plan-markdown.js';
-export * from './plan-runbook.js';

@@ -68,7 +68,7 @@ function pc(
 describe('deriveLinkStatus', () => {
   it('reports a consistent pair as online', () => {
     expect(deriveLinkStatus(pc())).toEqual([
-      { a: 'P', b: 'C', type: 'parent-child', state: 'online', error: null },
+      { a: 'P', b: 'C', type: 'parent-child', state: 'online', reason: null, detail: null },
     ]);
   });
 
@@ -85,8 +85,8 @@ describe('deriveLinkStatus', () => {
   ])('finds %s', (reason, states) => {
     const [l] = deriveLinkStatus(states);
     expect(l?.state).toBe('offline');
-    expect(l?.error?.split(':')[0]).toBe(reason);
-    expect(l?.error).not.toMatch(/pw-/);
+    expect(l?.reason).toBe(reason);
+    expect(l?.detail).not.toMatch(/pw-/);
   });
 
   it('flags the second link of a server that reuses a password with its certificate', () => {
@@ -101,6 +101,8 @@ describe('deriveLinkStatus', () => {
     ]);
     const links = deriveLinkStatus(states);
     expect(links.find((l) => l.b === 'C')?.state).toBe('online');
-    expect(links.find((l) => l.b === 'D')?.error).toMatch(/^duplicate-key-id: P's link with C/);
+    const d = links.find((l) => l.b === 'D');
+    expect(d?.reason).toBe('duplicate-key-id');
+    expect(d?.detail).toMatch(/^P's link with C/);
   });
 });

@@ -6,10 +6,8 @@
  * see addresses that lead nowhere or servers that are not running: that needs a live backend.
  */
 import { X509Certificate } from 'node:crypto';
-import type { NeighborEntry, ServerState } from '../model/index.js';
-import { mirrorType, policiesConflict } from '../model/index.js';
-import type { LinkStatus } from '../backends/index.js';
-import { linkErrorText, type LinkReason } from '../backends/http/wire.js';
+import type { LinkReason, LinkStatus, NeighborEntry, ServerState } from '../model/index.js';
+import { mirrorType, offlineLink, onlineLink, policiesConflict } from '../model/index.js';
 
 const fingerprintCache = new Map<string, string | null>();
 
@@ -149,16 +147,15 @@ export function deriveLinkStatus(servers: ReadonlyMap<string, ServerState>): Lin
       const otherState = servers.get(entry.name);
       const mirror = otherState?.neighbors.find((e) => e.name === name);
       if (!otherState || !mirror) {
-        out.push({
-          ...where,
-          state: 'offline',
-          error: linkErrorText(
+        out.push(
+          offlineLink(
+            where,
             'one-sided',
             otherState
               ? `${name} has a ${entry.type} entry for ${entry.name}, but ${entry.name} has no entry for ${name}`
               : `${name} has a ${entry.type} entry for ${entry.name}, which is not a known server`,
           ),
-        });
+        );
         continue;
       }
       const mine = { server: name, state, entry, collisions: collisions.get(name)! };
@@ -170,11 +167,7 @@ export function deriveLinkStatus(servers: ReadonlyMap<string, ServerState>): Lin
       };
       // Name the two sides in the link's order (parent first) in messages.
       const problem = where.a === name ? check(mine, theirs) : check(theirs, mine);
-      out.push(
-        problem
-          ? { ...where, state: 'offline', error: linkErrorText(problem.reason, problem.detail) }
-          : { ...where, state: 'online', error: null },
-      );
+      out.push(problem ? offlineLink(where, problem.reason, problem.detail) : onlineLink(where));
     }
   }
   return out;

@@ -2,4 +2,3 @@
 export * from './derive-link-status.js';
 export * from './link-report.js';
 export * from './wait-for-links.js';
-export * from './format-status.js';

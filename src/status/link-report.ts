@@ -3,10 +3,9 @@
  * actual state. A backend that observes links (http against real or emulated servers) reports
  * them live; for one that cannot (dir), states are derived from the stored entries.
  */
-import type { Context, LinkSpec, ServerState, Topology } from '../model/index.js';
-import { linkEnds, pairKey } from '../model/index.js';
-import type { Backend, LinkStatus } from '../backends/index.js';
-import { linkErrorText } from '../backends/http/wire.js';
+import type { Context, LinkSpec, LinkStatus, ServerState, Topology } from '../model/index.js';
+import { linkEnds, offlineLink, pairKey } from '../model/index.js';
+import type { Backend } from '../backends/index.js';
 import { readActualState } from '../actual/index.js';
 import { deriveLinkStatus } from './derive-link-status.js';
 
@@ -82,20 +81,23 @@ export async function collectLinkStatus(opts: StatusOptions, ctx: Context): Prom
     used.add(key);
     const live = byPair.get(key);
     if (live) {
-      links.push({ ...where, state: live.state, error: live.error });
+      links.push({ ...live, ...where });
       continue;
     }
     const unreadable = [where.a, where.b].find((s) => readErrors.has(s));
-    links.push({
-      ...where,
-      state: 'offline',
-      error: unreadable
-        ? linkErrorText(
+    links.push(
+      unreadable
+        ? offlineLink(
+            where,
             'server-unreachable',
             `cannot read ${unreadable}: ${readErrors.get(unreadable)}`,
           )
-        : linkErrorText('missing', `neither ${where.a} nor ${where.b} has an entry for the other`),
-    });
+        : offlineLink(
+            where,
+            'missing',
+            `neither ${where.a} nor ${where.b} has an entry for the other`,
+          ),
+    );
   }
   const extra = found
     .filter((l) => !used.has(pairKey(l.a, l.b)) && inScope(l.a, l.b))

@@ -93,8 +93,8 @@ describe('fault injection', () => {
       expect(byName.get(up)?.state).toBe('online');
     const legacy = byName.get('APAC-LEGACY')!;
     expect(legacy.state).toBe('offline');
-    expect(legacy.error).toMatch(/^(server-unreachable|unreachable): /);
-    expect(legacy.error).toContain('LEGACY');
+    expect(legacy.reason).toMatch(/^(server-unreachable|unreachable)$/);
+    expect(legacy.detail).toContain('LEGACY');
 
     // Waiting only for what can come up ends as soon as the down server's link is all that is left.
     const settled = await waitForLinks(

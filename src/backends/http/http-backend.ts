@@ -7,7 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_CONCURRENCY, type Context, type ServerState } from '../../model/index.js';
+import {
+  DEFAULT_CONCURRENCY,
+  type Context,
+  type LinkStatus,
+  type ServerState,
+} from '../../model/index.js';
 import { mapLimit } from '../../util/concurrency.js';
 import {
   BackendError,
@@ -16,12 +21,11 @@ import {
   newLockInfo,
   type Backend,
   type BackendLock,
-  type LinkStatus,
+  type BackendSettings,
   type LockInfo,
   type ServerChange,
   type ServerEndpoint,
 } from '../backend.js';
-import type { BackendSettings } from '../registry.js';
 import { parseServerState } from '../dir/state-file.js';
 import {
   ApiStatusError,

@@ -1,7 +1,14 @@
 /** Merges the two servers' views of each link into one link status (online only if both agree). */
-import { mirrorType, type NeighborType } from '../../model/index.js';
-import type { LinkStatus } from '../backend.js';
-import { LINK_REASONS, linkErrorText, type LinkReason, type LinkView } from './wire.js';
+import {
+  LINK_REASONS,
+  mirrorType,
+  offlineLink,
+  onlineLink,
+  type LinkReason,
+  type LinkStatus,
+  type NeighborType,
+} from '../../model/index.js';
+import type { LinkView } from './wire.js';
 
 /** What one server reported about its links, or why it could not be asked. */
 export interface ServerLinkViews {
@@ -43,7 +50,7 @@ function offline(
   reason: LinkReason,
   detail: string | null,
 ): LinkStatus {
-  return { ...where, state: 'offline', error: linkErrorText(reason, detail) };
+  return offlineLink(where, reason, detail);
 }
 
 /** One status per pair of servers that hold an entry for each other (or one of them does). */
@@ -103,7 +110,7 @@ export function mergeLinkViews(servers: readonly ServerLinkViews[]): LinkStatus[
         continue;
       }
       if (v.state === 'online' && w.state === 'online') {
-        out.push({ ...where, state: 'online', error: null });
+        out.push(onlineLink(where));
         continue;
       }
       if (!v.dials && !w.dials) {

@@ -5,7 +5,13 @@
  * authentication sent pre-emptively, `{ head, data }` envelope) and extends it with neighbor
  * operations guarded by revisions. schemas/drweb-api.openapi.yaml documents it.
  */
-import type { NeighborEntry, NeighborType, ProtocolState, ServerState } from '../../model/index.js';
+import type {
+  LinkReason,
+  NeighborEntry,
+  NeighborType,
+  ProtocolState,
+  ServerState,
+} from '../../model/index.js';
 
 /** Version of the neighbor extension of the API, sent in every response head. */
 export const API_VERSION = '1.0';
@@ -110,99 +116,7 @@ export interface ConflictData {
   readonly revision: number;
 }
 
-/** Why a link is not online. Short, stable codes; `LINK_REASONS` explains each. */
-export type LinkReason =
-  | 'unreachable'
-  | 'certificate-mismatch'
-  | 'wrong-password'
-  | 'one-sided'
-  | 'type-mismatch'
-  | 'encryption-mismatch'
-  | 'compression-mismatch'
-  | 'protocol-disabled'
-  | 'restart-pending'
-  | 'duplicate-key-id'
-  | 'wrong-server'
-  | 'no-dialer'
-  | 'missing'
-  | 'server-unreachable'
-  | 'connection-lost'
-  | 'connecting'
-  | 'not-connected';
-
-/** Every reason with its weight (the more specific cause wins when two sides disagree) and explanation. */
-export const LINK_REASONS: Readonly<Record<LinkReason, { rank: number; explain: string }>> = {
-  missing: {
-    rank: 9,
-    explain: 'neither server has an entry for the other: the link is not applied yet (avnet apply)',
-  },
-  'one-sided': {
-    rank: 8,
-    explain:
-      'only one server has an entry for the other; a link must be configured on both servers',
-  },
-  'type-mismatch': {
-    rank: 8,
-    explain: 'the two entries do not mirror each other (parent ↔ child, peer ↔ peer)',
-  },
-  'certificate-mismatch': {
-    rank: 8,
-    explain:
-      "a server presented a certificate that the other server's entry does not list among the neighbor's certificates",
-  },
-  'wrong-password': {
-    rank: 8,
-    explain: 'the two entries hold different passwords (proven without sending either)',
-  },
-  'encryption-mismatch': {
-    rank: 8,
-    explain: 'one side requires encryption (yes) and the other refuses it (no)',
-  },
-  'compression-mismatch': {
-    rank: 8,
-    explain: 'one side requires compression (yes) and the other refuses it (no)',
-  },
-  'duplicate-key-id': {
-    rank: 8,
-    explain:
-      'another link of the same server already uses the same password and certificate ("Link with the same key id is already activated")',
-  },
-  'wrong-server': {
-    rank: 8,
-    explain: "the entry's address leads to a different server than the one the entry names",
-  },
-  'no-dialer': {
-    rank: 8,
-    explain:
-      "neither entry holds the other side's address, so no server connects (set the address on the dialing side)",
-  },
-  'protocol-disabled': {
-    rank: 7,
-    explain: 'a server has the "Dr.Web Server protocol" module disabled',
-  },
-  'restart-pending': {
-    rank: 7,
-    explain: 'a server has the protocol module enabled but has not been restarted since',
-  },
-  'server-unreachable': {
-    rank: 6,
-    explain: "a server's management API cannot be reached, so its side of the link is unknown",
-  },
-  unreachable: {
-    rank: 5,
-    explain:
-      'the dialing server cannot connect to the address in its entry: check the address and that the other server is running',
-  },
-  'connection-lost': {
-    rank: 3,
-    explain: 'the connection closed; the dialing side reconnects with backoff',
-  },
-  connecting: { rank: 2, explain: 'the dialing side is connecting' },
-  'not-connected': {
-    rank: 1,
-    explain: 'waiting for the other side to connect',
-  },
-};
+export { LINK_REASONS, type LinkReason } from '../../model/index.js';
 
 /** One server's view of one of its entries (`neighbors/status.ds`). */
 export interface LinkView {
@@ -229,16 +143,4 @@ export interface StatusData {
   readonly protocol: ProtocolState;
   readonly pendingRestart: boolean;
   readonly links: readonly LinkView[];
-}
-
-/** The `error` string of a link: `code: detail`, or just the code. */
-export function linkErrorText(reason: LinkReason, detail: string | null): string {
-  return detail ? `${reason}: ${detail}` : reason;
-}
-
-/** The reason code at the start of a link error string, if it is one of ours. */
-export function reasonOf(error: string | null): LinkReason | undefined {
-  if (!error) return undefined;
-  const code = error.split(':', 1)[0]!.trim();
-  return code in LINK_REASONS ? (code as LinkReason) : undefined;
 }

@@ -9,13 +9,8 @@ import {
   reconcileOnce,
   type ReconcileResult,
 } from '../../engine/index.js';
-import {
-  formatPlanText,
-  looksLikeSavedPlan,
-  parseSavedPlan,
-  planSummaryLine,
-  planToJson,
-} from '../../plan/index.js';
+import { looksLikeSavedPlan, parseSavedPlan, planToJson } from '../../plan/index.js';
+import { formatPlanText, planSummaryLine } from '../../output/index.js';
 import { LockedError } from '../../backends/index.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';

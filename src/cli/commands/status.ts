@@ -4,12 +4,8 @@ import type { Command } from 'commander';
 import type { ServerState, Topology } from '../../model/index.js';
 import type { ServerEndpoint } from '../../backends/index.js';
 import { loadTopology } from '../../load/index.js';
-import {
-  collectLinkStatus,
-  formatStatusJson,
-  formatStatusText,
-  offlineLinks,
-} from '../../status/index.js';
+import { collectLinkStatus, offlineLinks } from '../../status/index.js';
+import { formatStatusJson, formatStatusText } from '../../output/index.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { addBackendFlags, backendFactory, type BackendFlags } from '../backend-flags.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FieldChange, NeighborEntry, Plan, PlanChange, ServerState } from '../model/index.js';
 import { ENTRY_FIELDS, freshServerState, MANAGED_BY_AVNET } from '../model/index.js';
-import { computePlan } from './compute-plan.js';
+import { computePlan } from '../plan/compute-plan.js';
 import {
   changedLinks,
   changedLinksMermaid,

@@ -1,8 +1,7 @@
 /** `avnet status` output: a table for people, the contract's JSON for pipelines. */
-import type { Colors } from '../output/index.js';
-import type { LinkStatus } from '../backends/index.js';
-import { LINK_REASONS, reasonOf } from '../backends/http/wire.js';
-import { offlineLinks, type LinkReport } from './link-report.js';
+import { LINK_REASONS, linkErrorText, type LinkStatus } from '../model/index.js';
+import { offlineLinks, type LinkReport } from '../status/index.js';
+import type { Colors } from './colors.js';
 
 /** `{ "links": [ { a, b, type, state, error } ] }`, exactly as cli.md specifies. */
 export function formatStatusJson(report: LinkReport): string {
@@ -11,7 +10,8 @@ export function formatStatusJson(report: LinkReport): string {
     b: l.b,
     type: l.type,
     state: l.state,
-    error: l.error,
+    error: linkErrorText(l),
+    reason: l.reason,
   }));
   return JSON.stringify({ links }, null, 2) + '\n';
 }
@@ -19,12 +19,6 @@ export function formatStatusJson(report: LinkReport): string {
 /** A link as `MAIN -> AUX` (parent → child) or `EU <-> US` (peers). */
 export function linkName(l: Pick<LinkStatus, 'a' | 'b' | 'type'>): string {
   return l.type === 'peer' ? `${l.a} <-> ${l.b}` : `${l.a} -> ${l.b}`;
-}
-
-/** The explanation of a link error's reason, if it has a known one. */
-export function explainLinkError(error: string | null): string | undefined {
-  const r = reasonOf(error);
-  return r ? LINK_REASONS[r].explain : undefined;
 }
 
 /** Lines listing links with their state, reason and explanation. */
@@ -37,9 +31,9 @@ export function formatLinkLines(links: readonly LinkStatus[], c: Colors): string
       out.push(`  ${name}  ${c.green('online')}`);
       continue;
     }
-    out.push(`  ${name}  ${c.red('offline')}  ${l.error ?? 'unknown reason'}`);
-    const why = explainLinkError(l.error);
-    if (why) out.push(`  ${' '.repeat(width)}           ${c.dim(why)}`);
+    out.push(`  ${name}  ${c.red('offline')}  ${linkErrorText(l) ?? 'unknown reason'}`);
+    if (l.reason)
+      out.push(`  ${' '.repeat(width)}           ${c.dim(LINK_REASONS[l.reason].explain)}`);
   }
   return out;
 }

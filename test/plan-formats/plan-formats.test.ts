@@ -7,16 +7,16 @@ import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DirBackend } from '../backends/index.js';
-import { reconcileOnce } from '../engine/reconcile-once.js';
-import { quietContext, type Plan } from '../model/index.js';
-import { plainColors } from '../output/index.js';
-import { formatPlanJson } from './plan-json.js';
-import { formatPlanMarkdown } from './plan-markdown.js';
-import { formatPlanRunbook } from './plan-runbook.js';
-import { formatPlanText } from './plan-text.js';
+import { DirBackend } from '../../src/backends/index.js';
+import { reconcileOnce } from '../../src/engine/reconcile-once.js';
+import { quietContext, type Plan } from '../../src/model/index.js';
+import { plainColors } from '../../src/output/index.js';
+import { formatPlanJson } from '../../src/plan/plan-json.js';
+import { formatPlanMarkdown } from '../../src/output/plan-markdown.js';
+import { formatPlanRunbook } from '../../src/output/plan-runbook.js';
+import { formatPlanText } from '../../src/output/plan-text.js';
 
-const SCENARIOS_DIR = path.resolve(import.meta.dirname, '../../test/plan-formats');
+const SCENARIOS_DIR = import.meta.dirname;
 
 /** Every secret the scenarios use; none may appear in any rendered plan. */
 const ENV = {

@@ -2,9 +2,9 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyPlan, type ApplyProgress } from '../apply/apply-plan.js';
-import { DirBackend } from '../backends/index.js';
-import { reconcileOnce } from '../engine/reconcile-once.js';
+import { applyPlan, type ApplyProgress } from '../../src/apply/apply-plan.js';
+import { DirBackend } from '../../src/backends/index.js';
+import { reconcileOnce } from '../../src/engine/reconcile-once.js';
 import type {
   LinkSpec,
   NeighborEntry,
@@ -12,10 +12,10 @@ import type {
   ServerSpec,
   ServerState,
   Topology,
-} from '../model/index.js';
-import { freshServerState, MANAGED_BY_AVNET, quietContext } from '../model/index.js';
-import { computePlan } from './compute-plan.js';
-import { formatPlanRunbook, passwordSource } from './plan-runbook.js';
+} from '../../src/model/index.js';
+import { freshServerState, MANAGED_BY_AVNET, quietContext } from '../../src/model/index.js';
+import { computePlan } from '../../src/plan/compute-plan.js';
+import { formatPlanRunbook, passwordSource } from '../../src/output/plan-runbook.js';
 
 const SECRET = 'rb-secret-value-4Lp9';
 
@@ -86,7 +86,7 @@ describe('formatPlanRunbook', () => {
   it('follows the order apply uses: protocol everywhere, then entries, then deletions', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'avnet-runbook-'));
     temps.push(dir);
-    const fixture = path.resolve(import.meta.dirname, '../../test/plan-formats/link-removed');
+    const fixture = path.join(import.meta.dirname, 'link-removed');
     await cp(path.join(fixture, 'certs'), path.join(dir, 'certs'), { recursive: true });
     await cp(path.join(fixture, 'state'), path.join(dir, 'state'), { recursive: true });
     // BRANCH lost its protocol module: it needs enabling and a restart before its new link.

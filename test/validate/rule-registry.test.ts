@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RULE_IDS, type RuleId } from '../../model/index.js';
-import { STATE_RULES } from '../../audit/index.js';
-import { LOADER_RULE_DOCS, TOPOLOGY_RULES } from './index.js';
+import { RULE_IDS, type RuleId } from '../../src/model/index.js';
+import { STATE_RULES } from '../../src/audit/index.js';
+import { LOADER_RULE_DOCS, TOPOLOGY_RULES } from '../../src/validate/rules/index.js';
 
 /** Severities as the rule catalog of the topology contract gives them. */
 const WARNINGS: readonly RuleId[] = [

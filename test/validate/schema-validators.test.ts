@@ -4,12 +4,12 @@ import fc from 'fast-check';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { STATE_SCHEMA } from '../backends/dir/state-file.js';
-import { TOPOLOGY_SCHEMA } from '../load/schema-check.js';
-import { SAVED_PLAN_SCHEMA } from '../plan/saved-plan.js';
-import { packageFile } from './package-root.js';
-import { standaloneValidatorSource } from './schema-standalone.js';
-import type { SchemaValidatorSpec } from './schema-validator.js';
+import { STATE_SCHEMA } from '../../src/backends/dir/state-file.js';
+import { TOPOLOGY_SCHEMA } from '../../src/load/schema-check.js';
+import { SAVED_PLAN_SCHEMA } from '../../src/plan/saved-plan.js';
+import { packageFile } from '../../src/util/package-root.js';
+import { standaloneValidatorSource } from '../../src/util/schema-standalone.js';
+import type { SchemaValidatorSpec } from '../../src/util/schema-validator.js';
 
 /** Evaluates standalone source as the build's .cjs file would be, resolving from the package. */
 function loadStandalone(source: string): ValidateFunction & { schemaSha256?: string } {
