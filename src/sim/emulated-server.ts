@@ -19,10 +19,8 @@ import {
   parseAddress,
   policiesConflict,
 } from '../model/index.js';
-import type { ServerChange } from '../backends/backend.js';
-import { applyServerChange } from '../backends/dir/dir-backend.js';
-import { parseServerState, serializeServerState } from '../backends/dir/state-file.js';
 import {
+  ERRNO,
   LINK_REASONS,
   type LinkReason,
   type LinkView,
@@ -30,6 +28,7 @@ import {
 } from '../backends/http/wire.js';
 import type { FaultController } from './faults.js';
 import { isLoopbackHost, type SimServerSpec } from './sim-config.js';
+import { applyWrite, type SimChange } from './sim-state.js';
 import {
   LINK_PROTOCOL_VERSION,
   LinkReadError,
@@ -378,19 +377,30 @@ export class EmulatedServer {
   }
 
   /**
-   * Applies a change whose revision the caller has checked: validates the resulting state, bumps
-   * the revision, and re-checks the links the change affects.
+   * Applies one write (sim-state.ts: checked, revision compared, revision bumped) and re-checks the
+   * links it affects; throws SimRequestError with the API's answer when nothing is done.
    */
-  commit(change: ServerChange): ServerState {
+  commit(change: SimChange): ServerState {
     const prev = this.currentState;
-    const next = applyServerChange(prev, change);
-    const checked = parseServerState(serializeServerState(next));
-    if (!checked.ok) {
-      throw new SimRequestError(
-        { errno: 1, status: 400 },
-        `invalid change: the resulting state is ${checked.reason}`,
-      );
+    const outcome = applyWrite(prev, change);
+    switch (outcome.kind) {
+      case 'invalid':
+        throw new SimRequestError(ERRNO.badRequest, `invalid change: ${outcome.message}`);
+      case 'conflict':
+        throw new SimRequestError(
+          ERRNO.revisionConflict,
+          `revision is ${outcome.revision}, not ${change.expectedRevision}: the server changed since it was read`,
+          { revision: outcome.revision },
+        );
+      case 'exists':
+        throw new SimRequestError(
+          ERRNO.neighborExists,
+          `an entry for ${outcome.name} already exists`,
+        );
+      case 'missing':
+        throw new SimRequestError(ERRNO.neighborNotFound, `no entry for ${outcome.name}`);
     }
+    const next = outcome.state;
     this.currentState = next;
     this.writes++;
     for (const e of change.upsert ?? []) if (e.password) this.deps.onSecret?.(e.password);

@@ -10,7 +10,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger, NeighborEntry, ProtocolState } from '../model/index.js';
-import type { ServerChange } from '../backends/backend.js';
 import {
   API_SCRIPTS,
   API_VERSION,
@@ -22,6 +21,7 @@ import {
 } from '../backends/http/wire.js';
 import { SimRequestError, type EmulatedServer } from './emulated-server.js';
 import type { FaultController } from './faults.js';
+import { entryProblem, type SimChange } from './sim-state.js';
 
 /** Administrator credentials the emulated servers accept. */
 export interface SimCredentials {
@@ -134,7 +134,8 @@ export function createManagementHandler(deps: {
         res.end(body);
         log(status);
       };
-      const fail = (err: SimRequestError) => reply(err.code.status, envelope(server, null, err));
+      const fail = (err: SimRequestError, headers: Record<string, string> = {}) =>
+        reply(err.code.status, envelope(server, null, err), headers);
 
       const latency = deps.faults.get().latencyMs;
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
@@ -170,13 +171,9 @@ export function createManagementHandler(deps: {
         return;
       }
       const isWrite = WRITES.has(script);
-      if ((isWrite && req.method !== 'POST') || (!isWrite && req.method !== 'GET')) {
-        fail(
-          new SimRequestError(
-            ERRNO.methodNotAllowed,
-            `${url.pathname} takes ${isWrite ? 'POST' : 'GET'}`,
-          ),
-        );
+      const allowed = isWrite ? 'POST' : 'GET';
+      if (req.method !== allowed) {
+        fail(new SimRequestError(ERRNO.methodNotAllowed, `${url.pathname} takes ${allowed}`));
         return;
       }
       let text = '';
@@ -327,11 +324,13 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function checkEntry(v: unknown, server: string, where: string): NeighborEntry {
-  if (!isObject(v)) throw bad(`${where} must be an object`);
-  if (typeof v.name !== 'string' || v.name.length === 0)
-    throw bad(`${where}.name must be a non-empty string`);
-  if (v.name === server) throw bad(`${where}: a server cannot be its own neighbor`);
-  return v as unknown as NeighborEntry;
+  const problem = entryProblem(v, where);
+  if (problem) throw bad(`invalid change: ${problem}`);
+  const entry = v as NeighborEntry;
+  if (entry.name === server) {
+    throw bad(`invalid change: ${where}: a server cannot be its own neighbor`);
+  }
+  return entry;
 }
 
 /** Parses `If-Match: "3"` (or W/"3", or 3). */
@@ -342,6 +341,10 @@ function parseIfMatch(v: string | undefined): number | undefined {
   return Number(m[1]);
 }
 
+/**
+ * A write, answered in the order of the OpenAPI document: a malformed request (400) before a
+ * missing revision (428), then the server's own checks (412, 409, 404) before the write is done.
+ */
 function handleWrite(
   server: EmulatedServer,
   script: ApiScript,
@@ -349,10 +352,14 @@ function handleWrite(
   ifMatch: string | undefined,
 ): Handled {
   let body: unknown;
-  try {
-    body = text.trim() === '' ? {} : JSON.parse(text);
-  } catch {
-    throw bad('the request body is not valid JSON');
+  if (text.trim() === '') {
+    body = {};
+  } else {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw bad('the request body is not valid JSON');
+    }
   }
   if (!isObject(body)) throw bad('the request body must be a JSON object');
   const fromHeader = parseIfMatch(ifMatch);
@@ -361,54 +368,33 @@ function handleWrite(
     throw bad('revision must be an integer');
   if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody)
     throw bad('If-Match and revision disagree');
-  const expected = fromHeader ?? (fromBody as number | undefined);
-  if (expected === undefined) {
+  const change = toChange(server, script, body);
+  const expectedRevision = fromHeader ?? (fromBody as number | undefined);
+  if (expectedRevision === undefined) {
     throw new SimRequestError(
       ERRNO.revisionRequired,
       'a write needs the revision it was planned against (If-Match header or revision field)',
     );
   }
-  const change = toChange(server, script, body, expected);
   // Checked and applied in one synchronous step: no other request can interleave.
-  const actual = server.state.revision;
-  if (expected !== actual) {
-    throw new SimRequestError(
-      ERRNO.revisionConflict,
-      `revision is ${actual}, not ${expected}: the server changed since it was read`,
-      { revision: actual },
-    );
-  }
-  if (script === API_SCRIPTS.add && server.entry(change.upsert![0]!.name)) {
-    throw new SimRequestError(
-      ERRNO.neighborExists,
-      `an entry for ${change.upsert![0]!.name} already exists`,
-    );
-  }
-  if (script === API_SCRIPTS.change && !server.entry(change.upsert![0]!.name)) {
-    throw new SimRequestError(ERRNO.neighborNotFound, `no entry for ${change.upsert![0]!.name}`);
-  }
-  if (script === API_SCRIPTS.remove && !server.entry(change.remove![0]!)) {
-    throw new SimRequestError(ERRNO.neighborNotFound, `no entry for ${change.remove![0]!}`);
-  }
-  const next = server.commit(change);
+  const next = server.commit({ ...change, expectedRevision });
   return { status: 200, data: next, etag: next.revision };
 }
 
+/** The change a write's body asks for (its shape checked; the server checks the rest). */
 function toChange(
   server: EmulatedServer,
   script: ApiScript,
   body: Record<string, unknown>,
-  expectedRevision: number,
-): ServerChange {
+): Omit<SimChange, 'expectedRevision'> {
   switch (script) {
     case API_SCRIPTS.apply: {
       const out: {
-        expectedRevision: number;
         protocol?: ProtocolState;
         restart?: boolean;
         upsert?: NeighborEntry[];
         remove?: string[];
-      } = { expectedRevision };
+      } = {};
       if (body.protocol !== undefined) {
         if (body.protocol !== 'enabled' && body.protocol !== 'disabled')
           throw bad('protocol must be "enabled" or "disabled"');
@@ -421,8 +407,6 @@ function toChange(
       if (body.upsert !== undefined) {
         if (!Array.isArray(body.upsert)) throw bad('upsert must be a list of entries');
         out.upsert = body.upsert.map((e, i) => checkEntry(e, server.name, `upsert[${i}]`));
-        const names = new Set(out.upsert.map((e) => e.name));
-        if (names.size !== out.upsert.length) throw bad('upsert names one neighbor twice');
       }
       if (body.remove !== undefined) {
         if (!Array.isArray(body.remove) || !body.remove.every((n) => typeof n === 'string'))
@@ -431,18 +415,23 @@ function toChange(
       }
       return out;
     }
-    case API_SCRIPTS.add:
-    case API_SCRIPTS.change:
-      return { expectedRevision, upsert: [checkEntry(body.entry, server.name, 'entry')] };
+    case API_SCRIPTS.add: {
+      const entry = checkEntry(body.entry, server.name, 'entry');
+      return { upsert: [entry], mustBeAbsent: [entry.name] };
+    }
+    case API_SCRIPTS.change: {
+      const entry = checkEntry(body.entry, server.name, 'entry');
+      return { upsert: [entry], mustExist: [entry.name] };
+    }
     case API_SCRIPTS.remove:
       if (typeof body.name !== 'string' || body.name === '')
         throw bad('name must be the neighbor to delete');
-      return { expectedRevision, remove: [body.name] };
+      return { remove: [body.name], mustExist: [body.name] };
     case API_SCRIPTS.protocol:
       if (body.state !== 'enabled' && body.state !== 'disabled')
         throw bad('state must be "enabled" or "disabled"');
-      return { expectedRevision, protocol: body.state };
+      return { protocol: body.state };
     default:
-      return { expectedRevision, restart: true };
+      return { restart: true };
   }
 }
