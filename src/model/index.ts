@@ -7,3 +7,4 @@ export * from './context.js';
 export * from './values.js';
 export * from './link-semantics.js';
 export * from './link-health.js';
+export * from './visible-text.js';
