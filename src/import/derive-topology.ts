@@ -6,6 +6,7 @@
 import { Document, isMap, type YAMLMap } from 'yaml';
 import type { NeighborEntry, ServerState, Tri } from '../model/index.js';
 import { formatHostPort, parseAddress } from '../model/index.js';
+import { withDefaultPort } from '../render/index.js';
 
 /** A file the import writes next to the topology. */
 export interface ImportedFile {
@@ -139,7 +140,14 @@ export function deriveTopology(
       if (mine.compression) policies.get(self)!.compression.push(mine.compression);
       // The side that dials holds the other's address. A child's entry may hold a link override
       // instead; the most common value becomes the server's address, the others link overrides.
-      if (mine.address) add(addresses, other, mine.address);
+      if (mine.address) {
+        add(addresses, other, mine.address);
+        // Render fills in the default port, so an entry typed without one will be updated.
+        if (withDefaultPort(mine.address) !== mine.address)
+          notes.push(
+            `${self}'s entry for ${other} holds the address "${mine.address}" without a port; the next apply writes "${withDefaultPort(mine.address)}" (the Dr.Web default port)`,
+          );
+      }
     }
   }
 
@@ -169,8 +177,9 @@ export function deriveTopology(
       return hp ? formatHostPort(hp) : v;
     });
     if (addr !== undefined) {
-      s.address = addr;
-      serverAddress.set(name, addr);
+      // Written with its port, as every entry for this server will hold it.
+      s.address = withDefaultPort(addr);
+      serverAddress.set(name, s.address as string);
     }
     if (state.version !== 13) s.version = state.version;
     const own = mostCommon(certs.get(name) ?? []);
@@ -248,8 +257,9 @@ export function deriveTopology(
     const entryOf = (s: string) => (s === a ? ea : eb);
     if (parent !== undefined && child !== undefined) {
       const childEntry = entryOf(child);
-      if (childEntry.address && childEntry.address !== serverAddress.get(parent))
-        link.address = childEntry.address;
+      // Compared as render writes them: `main.example` and `main.example:2193` are one endpoint.
+      if (childEntry.address && withDefaultPort(childEntry.address) !== serverAddress.get(parent))
+        link.address = withDefaultPort(childEntry.address);
     } else {
       const dialA = Boolean(ea.address);
       const dialB = Boolean(eb.address);

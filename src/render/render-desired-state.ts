@@ -9,6 +9,7 @@ import type {
   Topology,
 } from '../model/index.js';
 import {
+  DEFAULT_SERVER_PORT,
   FLOW_KINDS,
   MANAGED_BY_AVNET,
   dialingSides,
@@ -16,6 +17,7 @@ import {
   effectivePolicy,
   flowDirection,
   linkEnds,
+  parseAddress,
   sends,
 } from '../model/index.js';
 import type { FileStore, SecretValues } from '../load/index.js';
@@ -30,6 +32,17 @@ export interface RenderInput {
 /** Normalises a PEM file's text so that whitespace-only edits are not changes. */
 export function normalizePem(text: string): string {
   return text.replace(/\r\n/g, '\n').trim() + '\n';
+}
+
+/**
+ * An address as the Control Center's Address field takes it, `<Server_address>:<port>`: the host
+ * as written, with the Dr.Web server protocol's default port 2193 when none is given.
+ */
+export function withDefaultPort(address: string): string {
+  // Not an address at all: validation reports it (invalid-address); render does not guess.
+  if (!parseAddress(address)) return address;
+  const hasPort = address.startsWith('[') ? /\]:[0-9]+$/.test(address) : address.includes(':');
+  return hasPort ? address : `${address}:${DEFAULT_SERVER_PORT}`;
 }
 
 function pemTexts(files: FileStore, paths: readonly string[]): string[] {
@@ -90,11 +103,12 @@ export function renderNeighborEntry(
   if (password === undefined)
     throw new Error(`password of link #${link.index + 1} is not resolved`);
   const dials = dialingSides(link).includes(server);
-  const address = !dials
-    ? null
+  const declared = !dials
+    ? undefined
     : link.kind === 'parent-child'
-      ? (link.address ?? peer.address ?? null)
-      : (peer.address ?? null);
+      ? (link.address ?? peer.address)
+      : peer.address;
+  const address = declared === undefined ? null : withDefaultPort(declared);
   const interop = self.version === 10 && peer.version >= 11 && peer.publicKey !== undefined;
   const keyFile = interop ? files.get(peer.publicKey!) : undefined;
   const connection = effectiveConnection(topology, link);

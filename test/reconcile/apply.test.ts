@@ -72,7 +72,7 @@ describe('apply on the dir backend', () => {
     expect(childSide).toMatchObject({
       type: 'parent',
       password: PW,
-      address: 'main.example',
+      address: 'main.example:2193', // the default port filled in
       notify: false,
     });
     expect(parentSide.flows).toEqual({ licenses: 'send', updates: 'send', events: 'receive' });
@@ -91,7 +91,7 @@ describe('apply on the dir backend', () => {
     const mainPeer = entry(states, 'MAIN', 'EAST');
     expect(east).toMatchObject({
       type: 'peer',
-      address: 'main.example',
+      address: 'main.example:2193', // the default port filled in
       connection: 'periodic',
       reconnectPeriod: '15m',
     });

@@ -126,6 +126,51 @@ describe('import', () => {
     ]);
   });
 
+  it('fills in port 2193 where hand-made entries hold an address without one', async () => {
+    const yaml = `apiVersion: avnet/v1
+kind: Topology
+servers:
+  MAIN: { address: main.example, certificates: [certs/MAIN.pem] }
+  AUX: { address: aux.example, certificates: [certs/AUX.pem] }
+  AUX2: { address: aux2.example, certificates: [certs/AUX2.pem] }
+links:
+  - { parent: MAIN, child: AUX, password: { env: PW_A } }
+  - { parent: MAIN, child: AUX2, password: { env: PW_B } }
+`;
+    net = await makeNetwork(['MAIN', 'AUX', 'AUX2'], yaml, {
+      PW_A: 'pw-a-1234',
+      PW_B: 'pw-b-5678',
+    });
+    await net.reconcile('apply');
+    // AUX's entry was typed by hand without a port (the server then dials the default 2193).
+    const file = path.join(net.state, 'AUX.json');
+    const s = JSON.parse(await readFile(file, 'utf8'));
+    expect(s.neighbors[0].address).toBe('main.example:2193');
+    s.neighbors[0].address = 'main.example';
+    await writeFile(file, JSON.stringify(s));
+    const imported = await net.cli(['import', '--state', 'state', '--out', 'imported']);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain(
+      `AUX's entry for MAIN holds the address "main.example" without a port; the next apply writes "main.example:2193" (the Dr.Web default port)`,
+    );
+    const topo = path.join(net.dir, 'imported', 'topology.yaml');
+    const text = await readFile(topo, 'utf8');
+    // One address for MAIN, with its port; no per-link address for the same endpoint.
+    expect(text).toMatch(/^ {2}MAIN:\n {4}address: main\.example:2193$/m);
+    expect(text.match(/^ {4}address:/gm)).toHaveLength(1);
+    const plan = await runCli(['plan', topo, '--state', 'state', '--format', 'json'], {
+      cwd: net.dir,
+      env: { AVNET_AUX_MAIN: 'pw-a-1234', AVNET_AUX2_MAIN: 'pw-b-5678' },
+    });
+    const changes = JSON.parse(plan.stdout).changes as {
+      server: string;
+      fields: { field: string; before: unknown; after: unknown }[];
+    }[];
+    expect(
+      changes.map((c) => [c.server, c.fields.map((f) => [f.field, f.before, f.after])]),
+    ).toEqual([['AUX', [['address', 'main.example', 'main.example:2193']]]]);
+  });
+
   it('reports what it cannot import', async () => {
     net = await makeNetwork(['MAIN', 'AUX'], basicYaml(), { PW_MAIN_AUX: 'pw-12345678' });
     await net.reconcile('apply');
