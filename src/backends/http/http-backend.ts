@@ -31,15 +31,19 @@ import {
   ApiStatusError,
   HttpAccessError,
   HttpClient,
+  buildUrl,
+  describeCall,
   type HttpClientOptions,
 } from './http-client.js';
 import { mergeLinkViews, type ServerLinkViews } from './link-views.js';
 import {
   API_SCRIPTS,
   ERRNO,
+  type ApiScript,
   type ApplyBody,
   type ConflictData,
   type Envelope,
+  type ServerIdentity,
   type StateData,
   type StatusData,
 } from './wire.js';
@@ -64,6 +68,8 @@ export class HttpBackend implements Backend {
   readonly client: HttpClient;
   private readonly endpoints: Map<string, ServerEndpoint>;
   private readonly lockKey: string;
+  /** The uuid each server first answered with while this backend is open (the engine opens one per run). */
+  private readonly uuids = new Map<string, string>();
 
   constructor(private readonly opts: HttpBackendOptions) {
     this.client = new HttpClient(opts.client);
@@ -84,6 +90,11 @@ export class HttpBackend implements Backend {
       .sort();
   }
 
+  /** `A (https://host:port/api/neighbors/state.ds)`, as messages name a call. */
+  private where(name: string, script: ApiScript): string {
+    return describeCall(name, buildUrl(this.apiOf(name), script));
+  }
+
   private apiOf(name: string): string {
     const api = this.endpoints.get(name)?.api;
     if (!api) {
@@ -96,23 +107,58 @@ export class HttpBackend implements Backend {
     return api;
   }
 
-  /** Checks that the answer comes from the server the topology names at that URL. */
-  private checkIdentity(name: string, envelope: Envelope): void {
-    const answered = envelope.head.server?.name;
-    if (answered !== undefined && answered !== name) {
+  /**
+   * Checks that an answer comes from the server the topology names at that URL, and from the same
+   * server as every earlier answer for it in this run: its name and its uuid, on every answer. A
+   * uuid that changes means the URL now leads to another (or a reinstalled) server, whose
+   * revisions have nothing to do with the ones read before.
+   */
+  private checkIdentity(name: string, script: ApiScript, envelope: Envelope): void {
+    const url = buildUrl(this.apiOf(name), script);
+    const where = describeCall(name, url);
+    const server = (envelope.head as Partial<Envelope['head']>).server as
+      Partial<ServerIdentity> | undefined;
+    if (!server || typeof server !== 'object') {
       throw new BackendError(
-        `${this.describeServer(name)} answers as server "${answered}", not "${name}": check the api URL of ${name} in the topology`,
+        `${where} answered without head.server, so which server answered cannot be checked`,
+        name,
+        false,
+      );
+    }
+    for (const field of ['name', 'uuid'] as const) {
+      if (typeof server[field] !== 'string' || server[field] === '') {
+        throw new BackendError(
+          `${where} answered without head.server.${field}, so which server answered cannot be checked`,
+          name,
+          false,
+        );
+      }
+    }
+    if (server.name !== name) {
+      throw new BackendError(
+        `${where} answers as server "${server.name}", not "${name}": check the api URL of ${name} in the topology`,
+        name,
+        false,
+      );
+    }
+    const seen = this.uuids.get(name);
+    if (seen === undefined) this.uuids.set(name, server.uuid!);
+    else if (seen !== server.uuid) {
+      throw new BackendError(
+        `${name}: the server at ${url.origin}${url.pathname} changed identity (uuid ${seen} then ${server.uuid}): it was replaced or reinstalled, or the URL now leads to another server; nothing more is written to it in this run`,
         name,
         false,
       );
     }
   }
 
-  private mapError(name: string, err: unknown): never {
+  /** Maps a failed call: identity first (even a refusal must come from the right server). */
+  private mapError(name: string, script: ApiScript, err: unknown): never {
     if (err instanceof ApiStatusError) {
+      if (err.envelope?.head.server !== undefined) this.checkIdentity(name, script, err.envelope);
       if (err.status === 401 || err.status === 403) {
         throw new HttpAccessError(
-          `${name} (${this.describeServer(name)}) refused the administrator credentials (HTTP ${err.status}); check ${CREDENTIAL_ENV.user} and ${CREDENTIAL_ENV.password}`,
+          `${err.where} refused the administrator credentials (HTTP ${err.status}); check ${CREDENTIAL_ENV.user} and ${CREDENTIAL_ENV.password}`,
           name,
           false,
         );
@@ -131,16 +177,20 @@ export class HttpBackend implements Backend {
         ctx,
       );
     } catch (err) {
-      this.mapError(name, err);
+      this.mapError(name, API_SCRIPTS.state, err);
     }
-    this.checkIdentity(name, envelope);
+    this.checkIdentity(name, API_SCRIPTS.state, envelope);
     const parsed = parseServerState(JSON.stringify(envelope.data));
     if (!parsed.ok) {
-      throw new BackendError(`${name}: the server's state is ${parsed.reason}`, name, false);
+      throw new BackendError(
+        `${this.where(name, API_SCRIPTS.state)}: the server's state is ${parsed.reason}`,
+        name,
+        false,
+      );
     }
     if (parsed.state.name !== name) {
       throw new BackendError(
-        `${this.describeServer(name)} holds the state of "${parsed.state.name}", not "${name}"`,
+        `${this.where(name, API_SCRIPTS.state)} holds the state of "${parsed.state.name}", not "${name}"`,
         name,
         false,
       );
@@ -175,16 +225,34 @@ export class HttpBackend implements Backend {
       );
     } catch (err) {
       if (err instanceof ApiStatusError && err.errno === ERRNO.revisionConflict.errno) {
+        if (err.envelope) this.checkIdentity(name, API_SCRIPTS.apply, err.envelope);
         const actual = (err.envelope?.data as ConflictData | null)?.revision ?? -1;
         throw new ConflictError(name, change.expectedRevision, actual);
       }
-      this.mapError(name, err);
+      this.mapError(name, API_SCRIPTS.apply, err);
     }
-    this.checkIdentity(name, envelope);
+    this.checkIdentity(name, API_SCRIPTS.apply, envelope);
+    const where = this.where(name, API_SCRIPTS.apply);
     const parsed = parseServerState(JSON.stringify(envelope.data));
     if (!parsed.ok) {
       throw new BackendError(
-        `${name}: the server answered a state that is ${parsed.reason}`,
+        `${where}: the server answered a state that is ${parsed.reason}`,
+        name,
+        false,
+      );
+    }
+    if (parsed.state.name !== name) {
+      throw new BackendError(
+        `${where} answered with the state of "${parsed.state.name}", not "${name}"`,
+        name,
+        false,
+      );
+    }
+    // Every write moves the revision: an answer that did not means the change was not made (or
+    // not recorded), and reporting it "applied" would hide that.
+    if (parsed.state.revision <= change.expectedRevision) {
+      throw new BackendError(
+        `${where} answered the write with revision ${parsed.state.revision}, not above the expected ${change.expectedRevision}: the change may not have been applied, so it counts as failed`,
         name,
         false,
       );
@@ -206,6 +274,7 @@ export class HttpBackend implements Backend {
     let released = false;
     return {
       info,
+      replaced: null,
       release: async () => {
         if (released) return;
         released = true;
@@ -223,11 +292,11 @@ export class HttpBackend implements Backend {
           { server: name, baseUrl: this.apiOf(name), script: API_SCRIPTS.status, method: 'GET' },
           ctx,
         );
-        this.checkIdentity(name, envelope);
+        this.checkIdentity(name, API_SCRIPTS.status, envelope);
         return { server: name, views: envelope.data?.links ?? [] };
       } catch (err) {
         try {
-          this.mapError(name, err);
+          this.mapError(name, API_SCRIPTS.status, err);
         } catch (mapped) {
           // Wrong credentials or an untrusted certificate are avnet's problem, not a link's.
           if (mapped instanceof HttpAccessError) throw mapped;
