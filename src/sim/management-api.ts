@@ -32,6 +32,9 @@ export interface SimCredentials {
 /** Largest request body accepted. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
+/** Longest Idempotency-Key accepted (the OpenAPI document's maxLength). */
+const MAX_IDEMPOTENCY_KEY = 200;
+
 /** Idempotency keys remembered per server. */
 const IDEMPOTENCY_MEMORY = 1000;
 
@@ -173,7 +176,10 @@ export function createManagementHandler(deps: {
       const isWrite = WRITES.has(script);
       const allowed = isWrite ? 'POST' : 'GET';
       if (req.method !== allowed) {
-        fail(new SimRequestError(ERRNO.methodNotAllowed, `${url.pathname} takes ${allowed}`));
+        // RFC 9110: a 405 names the methods the resource does support.
+        fail(new SimRequestError(ERRNO.methodNotAllowed, `${url.pathname} takes ${allowed}`), {
+          Allow: allowed,
+        });
         return;
       }
       let text = '';
@@ -187,6 +193,15 @@ export function createManagementHandler(deps: {
         text = body;
       }
       const key = isWrite ? headerValue(req.headers['idempotency-key']) : undefined;
+      if (key !== undefined && key.length > MAX_IDEMPOTENCY_KEY) {
+        fail(
+          new SimRequestError(
+            ERRNO.badRequest,
+            `Idempotency-Key must be at most ${MAX_IDEMPOTENCY_KEY} characters`,
+          ),
+        );
+        return;
+      }
       let stored = key ? memory.get(server)?.get(key) : undefined;
       const fingerprint = key
         ? digest(`${script}\n${req.headers['if-match'] ?? ''}\n${text}`).toString('hex')
@@ -341,6 +356,9 @@ function parseIfMatch(v: string | undefined): number | undefined {
   return Number(m[1]);
 }
 
+/** Scripts whose request body may be left out (an empty body reads as `{}`). */
+const BODY_OPTIONAL: ReadonlySet<string> = new Set([API_SCRIPTS.restart]);
+
 /**
  * A write, answered in the order of the OpenAPI document: a malformed request (400) before a
  * missing revision (428), then the server's own checks (412, 409, 404) before the write is done.
@@ -353,6 +371,7 @@ function handleWrite(
 ): Handled {
   let body: unknown;
   if (text.trim() === '') {
+    if (!BODY_OPTIONAL.has(script)) throw bad('the request needs a JSON body');
     body = {};
   } else {
     try {
