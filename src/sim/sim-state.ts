@@ -1,8 +1,8 @@
 /**
- * What a write does to an emulated server's state, written from the contract (docs/cli.md
- * "Backends", docs/sim-and-http.md, schemas/drweb-api.openapi.yaml) and deliberately not shared
- * with the dir backend: the http-versus-sim tests compare two implementations, so a bug in one is
- * caught by the other instead of hiding on both sides.
+ * What a write does to an emulated server's state, written from the contract (README "Backends",
+ * docs/sim-and-http.md, schemas/drweb-api.openapi.yaml) and deliberately not shared with the dir
+ * backend: the http-versus-sim tests compare two implementations, so a bug in one is caught by
+ * the other instead of hiding on both sides.
  *
  * - `upsert` creates the entry of that name or replaces it whole, in place; `remove` deletes by
  *   name; entries named in neither are kept exactly as they are, in their order.

@@ -4,8 +4,8 @@
  * certificate against the CA (`--ca`) *and* check that it names the host of the URL, so a host
  * missing from the certificate fails as "not trusted" even with the right CA.
  *
- * Keys are generated with Node's crypto (native, ~0.1 s for RSA 2048; node-forge's pure-JS
- * generation took ~1.5 s); node-forge only builds and signs the certificates.
+ * Keys are generated with Node's crypto; node-forge builds and signs the certificates (Node's
+ * crypto can read certificates but not issue them).
  */
 import { X509Certificate, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -82,8 +82,8 @@ function allHosts(hosts: readonly string[]): string[] {
 }
 
 /**
- * Creates a CA and a certificate naming 127.0.0.1, ::1, localhost and `hosts` (about 0.3 s: tests
- * create one and reuse it).
+ * Creates a CA and a certificate naming 127.0.0.1, ::1, localhost and `hosts` (two RSA key pairs:
+ * tests create one and reuse it).
  */
 export function createSimTlsIdentity(hosts: readonly string[] = []): SimTlsIdentity {
   const keys = newRsaKeys();
