@@ -86,10 +86,10 @@ describe('readReferencedFile', () => {
     expect(await reason('certs/none.pem')).toBe('does not exist');
     expect(await reason('no-folder/none.pem')).toBe('does not exist');
     expect(await reason('certs/dangling.pem')).toBe('does not exist');
-    expect(await reason('certs/folder.pem')).toBe('is a directory');
+    expect(await reason('certs/folder.pem')).toBe('is a directory, not a regular file');
     expect(await reason('certs/binary.pem')).toBe('is binary, not PEM text');
     expect(await reason('certs/big.pem')).toBe(
-      `is too large (${MAX_REFERENCED_FILE_BYTES + 1} bytes)`,
+      `is too large (${MAX_REFERENCED_FILE_BYTES + 1} bytes, larger than the limit of ${MAX_REFERENCED_FILE_BYTES} bytes)`,
     );
   });
 

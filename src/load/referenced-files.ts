@@ -1,16 +1,26 @@
 /** Reads the files a topology references (certificates, public keys) and checks their paths. */
-import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Topology } from '../model/index.js';
+import { readRegularFileSync } from '../util/read-regular-file.js';
 
-/** Largest certificate or key file accepted. */
+/** Largest certificate or key file accepted (a PEM certificate chain is a few KiB). */
 export const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
+
+/** Largest `{ file: }` secret accepted (a password is a line of text). */
+export const MAX_SECRET_FILE_BYTES = 1024 * 1024;
 
 /** The outcome of reading one referenced file. */
 export type FileRead =
   | { readonly status: 'ok'; readonly absolutePath: string; readonly text: string }
   | { readonly status: 'outside-root'; readonly absolutePath: string }
-  | { readonly status: 'error'; readonly absolutePath: string; readonly reason: string };
+  | {
+      readonly status: 'error';
+      readonly absolutePath: string;
+      readonly reason: string;
+      /** Set when the file does not exist (the other errors are about what it is or holds). */
+      readonly missing?: true;
+    };
 
 /** Referenced files keyed by the path as written in the topology. */
 export type FileStore = ReadonlyMap<string, FileRead>;
@@ -48,26 +58,23 @@ class RealPaths {
     return this.root;
   }
 
-  /** A file's real path (null when it cannot be resolved) and, when known, its stat. */
-  realFile(absolutePath: string): { real: string | null; stats?: Stats } {
-    let stats: Stats | undefined;
+  /** A file's real path (null when it cannot be resolved). */
+  realFile(absolutePath: string): { real: string | null } {
+    let isLink: boolean;
     try {
-      stats = lstatSync(absolutePath);
+      isLink = lstatSync(absolutePath).isSymbolicLink();
     } catch {
       return { real: null }; // a missing file is reported when it is read
     }
-    if (stats.isSymbolicLink()) return { real: tryRealpath(absolutePath) };
+    if (isLink) return { real: tryRealpath(absolutePath) };
     const dir = path.dirname(absolutePath);
-    if (dir === absolutePath) return { real: tryRealpath(absolutePath), stats };
+    if (dir === absolutePath) return { real: tryRealpath(absolutePath) };
     let realDir = this.dirs.get(dir);
     if (realDir === undefined) {
       realDir = tryRealpath(dir);
       this.dirs.set(dir, realDir);
     }
-    return {
-      real: realDir === null ? null : path.join(realDir, path.basename(absolutePath)),
-      stats,
-    };
+    return { real: realDir === null ? null : path.join(realDir, path.basename(absolutePath)) };
   }
 }
 
@@ -83,7 +90,7 @@ function resolveWith(
   written: string,
   opts: PathOptions,
   real: RealPaths,
-): { absolutePath: string; outside: boolean; stats?: Stats } {
+): { absolutePath: string; outside: boolean } {
   const absolutePath = path.resolve(opts.rootDir, written);
   if (opts.allowOutsideRoot) return { absolutePath, outside: false };
   if (!isInside(opts.rootDir, absolutePath)) return { absolutePath, outside: true };
@@ -91,12 +98,7 @@ function resolveWith(
   const realRoot = file.real === null ? null : real.realRoot();
   // Either side unresolvable: not outside; a missing file is reported when it is read.
   if (file.real === null || realRoot === null) return { absolutePath, outside: false };
-  return {
-    absolutePath,
-    outside: !isInside(realRoot, file.real),
-    // lstat of a non-symlink is its stat: the read below need not ask again.
-    ...(file.stats && !file.stats.isSymbolicLink() ? { stats: file.stats } : {}),
-  };
+  return { absolutePath, outside: !isInside(realRoot, file.real) };
 }
 
 /** Resolves a referenced path, refusing one that leaves the root (also through symlinks). */
@@ -104,38 +106,34 @@ export async function resolveReferencedPath(
   written: string,
   opts: PathOptions,
 ): Promise<{ absolutePath: string; outside: boolean }> {
-  const { absolutePath, outside } = resolveWith(written, opts, new RealPaths(opts.rootDir));
-  return { absolutePath, outside };
+  return resolveWith(written, opts, new RealPaths(opts.rootDir));
 }
 
-function readWith(written: string, opts: PathOptions, real: RealPaths): FileRead {
-  const { absolutePath, outside, stats } = resolveWith(written, opts, real);
+function readWith(written: string, opts: PathOptions, real: RealPaths, limit: number): FileRead {
+  const { absolutePath, outside } = resolveWith(written, opts, real);
   if (outside) return { status: 'outside-root', absolutePath };
-  try {
-    const info = stats ?? statSync(absolutePath);
-    if (info.isDirectory()) return { status: 'error', absolutePath, reason: 'is a directory' };
-    if (info.size > MAX_REFERENCED_FILE_BYTES) {
-      return { status: 'error', absolutePath, reason: `is too large (${info.size} bytes)` };
-    }
-    const bytes = readFileSync(absolutePath);
-    if (bytes.includes(0))
-      return { status: 'error', absolutePath, reason: 'is binary, not PEM text' };
-    return { status: 'ok', absolutePath, text: bytes.toString('utf8') };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'is not readable (permission denied)'
-          : `cannot be read (${code ?? 'unknown error'})`;
-    return { status: 'error', absolutePath, reason };
+  // A FIFO or a device named here must not hang the load or fill memory: see readRegularFile.
+  const read = readRegularFileSync(absolutePath, { limit });
+  if (!read.ok) {
+    return {
+      status: 'error',
+      absolutePath,
+      reason: read.reason,
+      ...(read.kind === 'missing' ? { missing: true as const } : {}),
+    };
   }
+  if (read.bytes.includes(0))
+    return { status: 'error', absolutePath, reason: 'is binary, not PEM text' };
+  return { status: 'ok', absolutePath, text: read.bytes.toString('utf8') };
 }
 
 /** Reads one referenced text file with a size limit; errors become reasons, never throws. */
-export async function readReferencedFile(written: string, opts: PathOptions): Promise<FileRead> {
-  return readWith(written, opts, new RealPaths(opts.rootDir));
+export async function readReferencedFile(
+  written: string,
+  opts: PathOptions,
+  limit = MAX_REFERENCED_FILE_BYTES,
+): Promise<FileRead> {
+  return readWith(written, opts, new RealPaths(opts.rootDir), limit);
 }
 
 /** Every certificate and public-key path the topology references, deduplicated. */
@@ -161,7 +159,8 @@ export async function readReferencedFiles(
   const slice = 256;
   for (let i = 0; i < paths.length; i += slice) {
     if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-    for (const p of paths.slice(i, i + slice)) store.set(p, readWith(p, opts, real));
+    for (const p of paths.slice(i, i + slice))
+      store.set(p, readWith(p, opts, real, MAX_REFERENCED_FILE_BYTES));
   }
   // Secret files are read only when secrets are resolved, but their paths are always checked.
   for (const link of topology.links) {

@@ -94,7 +94,7 @@ describe('secret-unresolved', () => {
       { 's/inside': 'x' },
       { P2: 'b' },
       ['/links/0/password/file @10:22'],
-      [/secret file s is a directory$/],
+      [/secret file s is a directory, not a regular file$/],
     ],
     ['inline passwords always resolve', 'one', 'two', {}, {}, [], []],
   ])('%s', async (_name, p1, p2, files, env, want, messages) => {

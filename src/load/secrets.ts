@@ -1,7 +1,7 @@
 /** Resolving link passwords from the environment, files or inline values. */
 import type { Finding, LinkSpec, SecretRef, Topology } from '../model/index.js';
 import { linkLabel, linkPointer } from '../model/index.js';
-import { readReferencedFile, type PathOptions } from './referenced-files.js';
+import { MAX_SECRET_FILE_BYTES, readReferencedFile, type PathOptions } from './referenced-files.js';
 
 /** Resolved passwords, keyed by link index. */
 export type SecretValues = ReadonlyMap<number, string>;
@@ -39,7 +39,7 @@ export async function resolveSecrets(
   const readSecretFile = (p: string) => {
     let pending = fileCache.get(p);
     if (!pending) {
-      pending = readReferencedFile(p, opts).then((r) =>
+      pending = readReferencedFile(p, opts, MAX_SECRET_FILE_BYTES).then((r) =>
         r.status === 'ok'
           ? { value: r.text.replace(/\r?\n$/, '') }
           : { reason: r.status === 'outside-root' ? 'outside-root' : r.reason },

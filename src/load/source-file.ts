@@ -1,8 +1,8 @@
 /** Reading the topology file itself: size, encoding and kind checks before any parsing. */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from '../model/index.js';
+import { readRegularFile } from '../util/read-regular-file.js';
 
 /** Largest topology file accepted (a 10,000-server network is about 2 MiB). */
 export const MAX_TOPOLOGY_BYTES = 32 * 1024 * 1024;
@@ -70,23 +70,16 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 /** Reads a topology file; every failure becomes a `yaml-syntax` finding (or a missing-file mark). */
 export async function readTopologySource(displayPath: string): Promise<SourceResult> {
   const absolutePath = path.resolve(displayPath);
-  let bytes: Buffer;
-  try {
-    const info = await stat(absolutePath);
-    if (info.isDirectory()) return fail(`${displayPath} is a directory, not a topology file`);
-    if (!info.isFile()) return fail(`${displayPath} is not a regular file`);
-    if (info.size > MAX_TOPOLOGY_BYTES) {
-      return fail(`file is too large (${info.size} bytes; the limit is ${MAX_TOPOLOGY_BYTES})`);
-    }
-    bytes = await readFile(absolutePath);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return fail(`${displayPath} does not exist`, true);
-    if (code === 'EACCES' || code === 'EPERM')
-      return fail(`${displayPath} is not readable (permission denied)`);
-    return fail(`${displayPath} cannot be read (${code ?? 'unknown error'})`);
+  // Never blocks on a FIFO nor reads a device without end: see readRegularFile.
+  const read = await readRegularFile(absolutePath, { limit: MAX_TOPOLOGY_BYTES });
+  if (!read.ok) {
+    if (read.kind === 'missing') return fail(`${displayPath} does not exist`, true);
+    if (read.kind === 'too-large') return fail(`file ${read.reason}`);
+    if (read.reason.startsWith('is a directory'))
+      return fail(`${displayPath} is a directory, not a topology file`);
+    return fail(`${displayPath} ${read.reason}`);
   }
-  return sourceFromBytes(displayPath, absolutePath, bytes);
+  return sourceFromBytes(displayPath, absolutePath, read.bytes);
 }
 
 /** Builds a source file from bytes already in memory (used by diff for `git:` revisions). */

@@ -3,9 +3,8 @@
  * (both on loopback), its version, and its TLS identity (first certificate, key beside it).
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadTopology } from '../load/index.js';
+import { loadTopology, readReferencedFile } from '../load/index.js';
 import type { HostPort } from '../model/index.js';
 import { formatHostPort, parseAddress } from '../model/index.js';
 import { DEFAULT_API_PORT } from '../backends/http/wire.js';
@@ -123,18 +122,21 @@ export async function loadSimServers(
         );
       } else {
         certificatePem = read.text;
-        const keyPath = keyFileFor(read.absolutePath);
         const keyShown = keyFileFor(certPath);
-        try {
-          keyPem = await readFile(keyPath, 'utf8');
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code;
+        // Read like the certificate: inside the topology folder (symlinks included), a regular
+        // file (a FIFO would hang the emulator), at most MAX_REFERENCED_FILE_BYTES.
+        const key = await readReferencedFile(keyShown, loaded.pathOptions);
+        if (key.status === 'ok') keyPem = key.text;
+        else if (key.status === 'outside-root')
           problems.push(
-            code === 'ENOENT'
-              ? `server ${s.name}: the private key ${keyShown} beside ${certPath} is missing; the emulator needs it to present ${s.name}'s certificate (avnet certs generate writes NAME.pem and NAME.key together)`
-              : `server ${s.name}: the private key ${keyShown} cannot be read (${code ?? 'error'})`,
+            `server ${s.name}: the private key ${keyShown} is outside the topology folder (pass --allow-outside-root to allow it)`,
           );
-        }
+        else
+          problems.push(
+            key.missing
+              ? `server ${s.name}: the private key ${keyShown} beside ${certPath} is missing; the emulator needs it to present ${s.name}'s certificate (avnet certs generate writes NAME.pem and NAME.key together)`
+              : `server ${s.name}: the private key ${keyShown} ${key.reason}`,
+          );
         if (keyPem !== undefined) {
           try {
             const x = new X509Certificate(certificatePem);

@@ -3,11 +3,16 @@
  * CA for the management APIs' HTTPS, shared fault controls. `avnet sim` runs this in the
  * foreground; tests and benchmarks call it directly.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock, Logger, ServerState } from '../model/index.js';
 import { silentLogger, systemClock } from '../model/index.js';
-import { encodeServerFileName, parseServerState } from '../backends/dir/state-file.js';
+import {
+  MAX_STATE_FILE_BYTES,
+  encodeServerFileName,
+  parseServerState,
+} from '../backends/dir/state-file.js';
+import { readRegularFile } from '../util/read-regular-file.js';
 import type { LinkView } from '../backends/http/wire.js';
 import { EmulatedServer } from './emulated-server.js';
 import { FaultController, type FaultSettings } from './faults.js';
@@ -73,14 +78,13 @@ export interface Simulation {
 
 async function readSeed(dir: string, name: string): Promise<ServerState | undefined> {
   const file = path.join(dir, encodeServerFileName(name));
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SimConfigError([`cannot read ${file}: ${(err as NodeJS.ErrnoException).code}`]);
+  // A FIFO or a device here must not hang the emulator's start: see readRegularFile.
+  const read = await readRegularFile(file, { limit: MAX_STATE_FILE_BYTES });
+  if (!read.ok) {
+    if (read.kind === 'missing') return undefined;
+    throw new SimConfigError([`state file ${read.message}`]);
   }
-  const parsed = parseServerState(text);
+  const parsed = parseServerState(read.bytes.toString('utf8'));
   if (!parsed.ok) throw new SimConfigError([`state file ${file} is ${parsed.reason}`]);
   if (parsed.state.name !== name)
     throw new SimConfigError([

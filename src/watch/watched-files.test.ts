@@ -1,4 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { constants } from 'node:fs';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,5 +47,25 @@ describe('digestFiles', () => {
     expect(sameDigests(first, await digestFiles([a, path.join(dir, 'missing')]))).toBe(false);
     expect(sameDigests(first, await digestFiles([a]))).toBe(false);
     expect(sameDigests(undefined, first)).toBe(false);
+  });
+
+  it('marks a FIFO at once instead of waiting for a writer (it must not hang the watch)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'avnet-digest-'));
+    dirs.push(dir);
+    const fifo = path.join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    // If the read blocks (the bug), a writer comes after 3 s so the test fails instead of hanging.
+    const unblock = setTimeout(() => {
+      void open(fifo, constants.O_WRONLY | constants.O_NONBLOCK).then(
+        (h) => h.close(),
+        () => undefined,
+      );
+    }, 3_000);
+    const started = Date.now();
+    const digests = await digestFiles([fifo, '/dev/zero']);
+    clearTimeout(unblock);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(digests.get(fifo)).toBe('unreadable:not-regular');
+    expect(digests.get('/dev/zero')).toBe('unreadable:not-regular');
   });
 });

@@ -1,9 +1,9 @@
 /** Which files a watch follows, and a fingerprint of their contents to skip runs when nothing changed. */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LoadedTopology } from '../load/index.js';
+import { MAX_TOPOLOGY_BYTES, type LoadedTopology } from '../load/index.js';
 import { mapLimit } from '../util/concurrency.js';
+import { readRegularFile } from '../util/read-regular-file.js';
 
 /**
  * Absolute paths of the topology file and every file it references: certificates, public keys
@@ -32,17 +32,17 @@ export function foldersOf(files: Iterable<string>): Map<string, Set<string>> {
   return out;
 }
 
-/** Each file's content digest (a missing or unreadable file gets a marker instead). */
+/**
+ * Each file's content digest; a missing or unreadable file, one that is not a regular file (a FIFO
+ * must not hang the watch) or one over the topology size limit gets a marker instead.
+ */
 export async function digestFiles(files: Iterable<string>): Promise<Map<string, string>> {
   const sorted = [...new Set(files)].sort();
   const digests = await mapLimit(sorted, 64, async (file) => {
-    try {
-      return createHash('sha256')
-        .update(await readFile(file))
-        .digest('hex');
-    } catch (err) {
-      return `unreadable:${(err as NodeJS.ErrnoException).code ?? 'error'}`;
-    }
+    // The largest limit of any watched kind: the load reports the precise per-kind refusal.
+    const read = await readRegularFile(file, { limit: MAX_TOPOLOGY_BYTES });
+    if (!read.ok) return `unreadable:${read.code ?? read.kind}`;
+    return createHash('sha256').update(read.bytes).digest('hex');
   });
   return new Map(sorted.map((f, i) => [f, digests[i] as string]));
 }

@@ -1,10 +1,11 @@
 /**
  * The embedded `dir` backend: one JSON file per server in a folder. Writes are atomic (temp file,
  * fsync, rename, fsync of the folder), files are 0600 because they hold passwords, each write bumps
- * the server's revision, and a lock file guards against concurrent writers.
+ * the server's revision, and a lock file guards against concurrent writers. A write that fails
+ * (a full disk) removes what it created, so no empty lock or temp file outlives it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Context, NeighborEntry, ServerState } from '../../model/index.js';
@@ -20,7 +21,9 @@ import {
   type ServerChange,
   type ServerEndpoint,
 } from '../backend.js';
+import { readRegularFile } from '../../util/read-regular-file.js';
 import {
+  MAX_STATE_FILE_BYTES,
   decodeServerFileName,
   encodeServerFileName,
   parseServerState,
@@ -35,6 +38,58 @@ const SERVER_LOCK_WAIT_MS = 5_000;
 
 /** A per-server write lock older than this was left by a crashed writer. */
 const SERVER_LOCK_STALE_MS = 30_000;
+
+/** Largest lock file read (a lock is a few hundred bytes of JSON; more is not a lock of ours). */
+export const MAX_LOCK_FILE_BYTES = 64 * 1024;
+
+/**
+ * An empty or torn lock file older than this is stale: its writer failed (a full disk) or died
+ * between creating it and writing it, which takes microseconds when it goes well.
+ */
+export const TORN_LOCK_STALE_MS = 5_000;
+
+/** Temp files of writeFileAtomic: `.NAME.PID.RANDOM.tmp`, PID being the writer's. */
+const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/** The lock holder shown for a lock file that holds no readable lock. */
+const UNREADABLE_LOCK: LockInfo = {
+  id: 'unreadable',
+  owner: 'unknown',
+  operation: 'unknown',
+  startedAt: 'unknown',
+};
+
+/** A file system error in words, cause first: "no space left on device (ENOSPC)". */
+export function describeFsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const words: Record<string, string> = {
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EIO: 'input/output error',
+  };
+  if (e?.code && words[e.code]) return `${words[e.code]} (${e.code})`;
+  return e?.message ?? String(err);
+}
+
+/** Writes all of `text`, optionally fsyncs, and closes; the first failure is the one thrown. */
+async function writeAndClose(handle: FileHandle, text: string, sync: boolean): Promise<void> {
+  let failure: unknown;
+  try {
+    await handle.writeFile(text, 'utf8');
+    if (sync) await handle.sync();
+  } catch (err) {
+    failure = err;
+  }
+  try {
+    await handle.close();
+  } catch (err) {
+    failure ??= err; // close reports delayed write errors (NFS) too
+  }
+  if (failure !== undefined) throw failure;
+}
 
 /** Options of the dir backend. */
 export interface DirBackendOptions {
@@ -55,14 +110,10 @@ export async function writeFileAtomic(file: string, text: string, mode = 0o600):
   );
   const handle = await open(tmp, 'wx', mode);
   try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    await writeAndClose(handle, text, true);
     await rename(tmp, file);
   } catch (err) {
+    // The temp file is ours whatever failed (ENOSPC mid-write, fsync, rename): never leave it.
     await unlink(tmp).catch(() => undefined);
     throw err;
   }
@@ -111,6 +162,27 @@ export function applyServerChange(state: ServerState, change: ServerChange): Ser
     neighbors:
       change.upsert || change.remove ? applyToEntries(state.neighbors, change) : state.neighbors,
   };
+}
+
+/**
+ * Removes temp files of atomic writes whose writer (the PID in the name) is not running on this
+ * host: left by kill -9 or a power loss. Called with the backend lock held, so no writer of ours
+ * is between creating and renaming one; returns the names removed.
+ */
+export async function sweepStaleTempFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_FILE.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    await unlink(path.join(dir, name)).then(
+      () => removed.push(name),
+      () => undefined, // already gone, or not ours to remove: left alone
+    );
+  }
+  return removed;
 }
 
 function isAlive(pid: number): boolean {
@@ -166,20 +238,13 @@ export class DirBackend implements Backend {
 
   async readServer(name: string, _ctx: Context): Promise<ServerState | null> {
     const file = this.fileOf(name);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return null;
-      throw new BackendError(
-        `cannot read ${file}: ${code ?? (err as Error).message}`,
-        name,
-        false,
-        { cause: err },
-      );
+    // A FIFO or a device in place of a state file must not hang or fill memory: readRegularFile.
+    const read = await readRegularFile(file, { limit: MAX_STATE_FILE_BYTES });
+    if (!read.ok) {
+      if (read.kind === 'missing') return null;
+      throw new BackendError(`state file ${read.message}`, name, false);
     }
-    const parsed = parseServerState(text);
+    const parsed = parseServerState(read.bytes.toString('utf8'));
     if (!parsed.ok) throw new BackendError(`state file ${file} is ${parsed.reason}`, name, false);
     if (parsed.state.name !== name) {
       throw new BackendError(
@@ -206,7 +271,7 @@ export class DirBackend implements Backend {
         await writeFileAtomic(this.fileOf(name), serializeServerState(next));
       } catch (err) {
         throw new BackendError(
-          `cannot write ${this.fileOf(name)}: ${(err as Error).message}`,
+          `cannot write ${this.fileOf(name)}: ${describeFsError(err)}`,
           name,
           false,
           { cause: err },
@@ -222,19 +287,38 @@ export class DirBackend implements Backend {
     const deadline = Date.now() + SERVER_LOCK_WAIT_MS;
     const me = JSON.stringify({ pid: process.pid, hostname: os.hostname() });
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+      let handle: FileHandle;
       try {
-        const handle = await open(lockFile, 'wx', 0o600);
-        await handle.writeFile(me);
-        await handle.close();
-        break;
+        handle = await open(lockFile, 'wx', 0o600);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new BackendError(
+            `cannot create lock ${lockFile}: ${describeFsError(err)}`,
+            name,
+            false,
+            { cause: err },
+          );
+        }
         // A writer killed inside its few-millisecond critical section leaves this behind.
         if (await isStaleWriteLock(lockFile)) await unlink(lockFile).catch(() => undefined);
         else if (Date.now() > deadline) {
           throw new BackendError(`${name} is being written by another process`, name, true);
         }
         await new Promise((r) => setTimeout(r, delay));
+        continue;
+      }
+      try {
+        await writeAndClose(handle, me, false);
+        break;
+      } catch (err) {
+        // An empty lock of ours would stall the next writer: remove it before reporting.
+        await unlink(lockFile).catch(() => undefined);
+        throw new BackendError(
+          `cannot write lock ${lockFile}: ${describeFsError(err)}`,
+          name,
+          false,
+          { cause: err },
+        );
       }
     }
     try {
@@ -249,11 +333,34 @@ export class DirBackend implements Backend {
     const file = path.join(this.opts.dir, LOCK_FILE);
     const info = newLockInfo(operation, ctx, this.opts.owner);
     for (let attempt = 0; attempt < 3; attempt++) {
+      let handle: FileHandle | undefined;
       try {
-        const handle = await open(file, 'wx', 0o600);
-        await handle.writeFile(JSON.stringify(info, null, 2) + '\n');
-        await handle.sync();
-        await handle.close();
+        handle = await open(file, 'wx', 0o600);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new BackendError(
+            `cannot create lock ${file}: ${describeFsError(err)}`,
+            undefined,
+            false,
+            { cause: err },
+          );
+        }
+      }
+      if (handle) {
+        try {
+          await writeAndClose(handle, JSON.stringify(info, null, 2) + '\n', true);
+        } catch (err) {
+          // An empty or partial lock would read as "locked by unknown" to every later run, for
+          // ever: the process that failed to write it removes it.
+          await unlink(file).catch(() => undefined);
+          throw new BackendError(
+            `cannot write lock ${file}: ${describeFsError(err)}; the incomplete lock was removed`,
+            undefined,
+            false,
+            { cause: err },
+          );
+        }
+        await this.sweepTempFiles(ctx);
         let released = false;
         return {
           info,
@@ -261,28 +368,44 @@ export class DirBackend implements Backend {
             if (released) return;
             released = true;
             const held = await readLock(file);
-            if (held?.id === info.id) await unlink(file).catch(() => undefined);
+            if (held.state === 'held' && held.info.id === info.id)
+              await unlink(file).catch(() => undefined);
           },
         };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new BackendError(
-            `cannot create lock ${file}: ${(err as Error).message}`,
-            undefined,
-            false,
-            { cause: err },
+      }
+      const held = await readLock(file);
+      if (held.state === 'none') continue; // released meanwhile: try again
+      if (held.state === 'bad') {
+        throw new BackendError(
+          `lock file ${held.message}; avnet cannot tell who holds the state: remove it if no avnet process is running`,
+          undefined,
+          false,
+        );
+      }
+      if (held.state === 'torn') {
+        if (held.ageMs <= TORN_LOCK_STALE_MS) {
+          // Its writer may be between creating and writing it right now.
+          throw new LockedError(
+            UNREADABLE_LOCK,
+            `Another process is taking the lock right now, or its writer failed; an empty lock is removed automatically after ${TORN_LOCK_STALE_MS / 1000} s.`,
           );
         }
+        ctx.logger.warn(
+          { lock: file, bytes: held.bytes, ageMs: Math.round(held.ageMs) },
+          'removing a stale lock file that holds no lock (empty or torn: its writer failed or died while writing it)',
+        );
+        await removeIfSame(file, held.ino);
+        // Not reported as `replaced`: that names a dead owner, and a torn lock names nobody.
+        continue;
       }
-      const holder = await readLock(file);
-      if (!holder) continue; // released (or unreadable and removed) meanwhile: try again
+      const holder = held.info;
       if (holder.hostname === os.hostname() && holder.pid !== undefined && !isAlive(holder.pid)) {
         // The owner crashed (kill -9, power loss): its lock is stale and safe to break.
         ctx.logger.warn(
           { lock: holder },
           'removing stale lock of a process that is no longer running',
         );
-        await unlink(file).catch(() => undefined);
+        await removeIfSame(file, held.ino);
         continue;
       }
       throw new LockedError(
@@ -293,10 +416,21 @@ export class DirBackend implements Backend {
     throw new BackendError(`cannot acquire lock ${file}`, undefined, true);
   }
 
+  /** Removes temp files of writers that died (see sweepStaleTempFiles), logging what it removed. */
+  private async sweepTempFiles(ctx: Context): Promise<void> {
+    const removed = await sweepStaleTempFiles(this.opts.dir);
+    if (removed.length > 0) {
+      ctx.logger.warn(
+        { dir: this.opts.dir, files: removed },
+        'removed temporary files left by writers that are no longer running',
+      );
+    }
+  }
+
   /** Removes a lock by id (`avnet unlock`); returns the removed lock, or throws if ids differ. */
   async forceUnlock(id: string): Promise<LockInfo | undefined> {
     const file = path.join(this.opts.dir, LOCK_FILE);
-    const holder = await readLock(file);
+    const holder = lockHolder(await readLock(file));
     if (!holder) return undefined;
     if (holder.id !== id)
       throw new BackendError(
@@ -308,41 +442,65 @@ export class DirBackend implements Backend {
     return holder;
   }
 
-  /** The current lock holder, if any. */
+  /** The current lock holder, if any (an unreadable lock file shows as lock "unreadable"). */
   async currentLock(): Promise<LockInfo | undefined> {
-    return readLock(path.join(this.opts.dir, LOCK_FILE));
+    return lockHolder(await readLock(path.join(this.opts.dir, LOCK_FILE)));
   }
 }
 
 /** A per-server write lock whose writer is gone: a dead process on this host, or simply too old. */
 async function isStaleWriteLock(file: string): Promise<boolean> {
+  const [read, st] = await Promise.all([
+    readRegularFile(file, { limit: MAX_LOCK_FILE_BYTES }),
+    stat(file).catch(() => undefined),
+  ]);
+  const age = st ? Date.now() - st.mtimeMs : 0;
+  if (age > SERVER_LOCK_STALE_MS) return true;
   try {
-    const [text, st] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-    if (Date.now() - st.mtimeMs > SERVER_LOCK_STALE_MS) return true;
-    const owner = JSON.parse(text) as { pid?: number; hostname?: string };
+    if (!read.ok) throw new Error(read.message);
+    const owner = JSON.parse(read.bytes.toString('utf8')) as { pid?: number; hostname?: string };
     return owner.hostname === os.hostname() && typeof owner.pid === 'number' && !isAlive(owner.pid);
   } catch {
     // Unreadable or torn (the writer died between create and write): stale once it is not brand new.
-    const age = await stat(file).then(
-      (st) => Date.now() - st.mtimeMs,
-      () => 0,
-    );
     return age > 1_000;
   }
 }
 
-async function readLock(file: string): Promise<LockInfo | undefined> {
-  let text: string;
+/** What the lock file holds. */
+type LockRead =
+  | { readonly state: 'none' }
+  | { readonly state: 'held'; readonly info: LockInfo; readonly ino: number }
+  /** Empty or not a lock document: a writer failed or died while writing it. */
+  | { readonly state: 'torn'; readonly ageMs: number; readonly bytes: number; readonly ino: number }
+  /** Not a regular file, too large or unreadable: not something avnet wrote. */
+  | { readonly state: 'bad'; readonly message: string };
+
+async function readLock(file: string): Promise<LockRead> {
+  // A FIFO in place of the lock must not hang apply and watch: readRegularFile never blocks.
+  const read = await readRegularFile(file, { limit: MAX_LOCK_FILE_BYTES });
+  if (!read.ok)
+    return read.kind === 'missing' ? { state: 'none' } : { state: 'bad', message: read.message };
+  const st = await stat(file).catch(() => undefined);
+  if (!st) return { state: 'none' }; // removed between the read and now
   try {
-    text = await readFile(file, 'utf8');
+    const info = JSON.parse(read.bytes.toString('utf8')) as LockInfo;
+    if (typeof info?.id === 'string') return { state: 'held', info, ino: st.ino };
   } catch {
-    return undefined;
+    // fall through: a torn lock file
   }
-  try {
-    const info = JSON.parse(text) as LockInfo;
-    if (typeof info.id === 'string') return info;
-  } catch {
-    // fall through: a torn lock file from a crash mid-write
-  }
-  return { id: 'unreadable', owner: 'unknown', operation: 'unknown', startedAt: 'unknown' };
+  return { state: 'torn', ageMs: Date.now() - st.mtimeMs, bytes: read.bytes.length, ino: st.ino };
+}
+
+function lockHolder(read: LockRead): LockInfo | undefined {
+  if (read.state === 'none') return undefined;
+  return read.state === 'held' ? read.info : UNREADABLE_LOCK;
+}
+
+/**
+ * Removes a stale lock unless it was replaced since it was judged (another process broke it and
+ * took a new one in between, which would have a new inode).
+ */
+async function removeIfSame(file: string, ino: number): Promise<void> {
+  const st = await stat(file).catch(() => undefined);
+  if (st?.ino === ino) await unlink(file).catch(() => undefined);
 }

@@ -8,6 +8,9 @@ import {
   type SchemaValidatorSpec,
 } from '../../util/schema-validator.js';
 
+/** Largest state file accepted: one server's neighbor entries (a few hundred bytes each). */
+export const MAX_STATE_FILE_BYTES = 64 * 1024 * 1024;
+
 /** Location of the state file JSON Schema. */
 export const STATE_SCHEMA_PATH = packageFile('schemas/server-state.schema.json');
 
