@@ -387,7 +387,7 @@ export class DirBackend implements Backend {
           // Its writer may be between creating and writing it right now.
           throw new LockedError(
             UNREADABLE_LOCK,
-            `Another process is taking the lock right now, or its writer failed; an empty lock is removed automatically after ${TORN_LOCK_STALE_MS / 1000} s.`,
+            `Another process is taking the lock right now, or its writer failed; an empty lock is removed automatically after ${TORN_LOCK_STALE_MS / 1000} s, or now with: avnet unlock ${UNREADABLE_LOCK.id} --state ${this.opts.dir}`,
           );
         }
         ctx.logger.warn(
