@@ -34,6 +34,10 @@ export const RULE_IDS = [
   'protocol-disabled',
   'update-cycle',
   'path-outside-root',
+  // avnet's additions to the contract's catalog (docs/topology.md, "Choices where the contract is silent").
+  'invisible-character',
+  'confusable-name',
+  'weak-secret',
   'password-mismatch',
   'one-sided-link',
 ] as const;

@@ -23,8 +23,11 @@ beforeAll(async () => {
   copy = await copyBasic();
 });
 afterAll(async () => {
-  if (fs?.ok) await fs.unmount();
-  await copy?.cleanup();
+  try {
+    if (fs?.ok) await fs.unmount();
+  } finally {
+    await copy?.cleanup();
+  }
 });
 
 /** The tmpfs folder, or a skip that says why there is none. */

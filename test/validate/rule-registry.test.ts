@@ -3,7 +3,7 @@ import { RULE_IDS, type RuleId } from '../../src/model/index.js';
 import { STATE_RULES } from '../../src/audit/index.js';
 import { LOADER_RULE_DOCS, TOPOLOGY_RULES } from '../../src/validate/rules/index.js';
 
-/** Severities as the rule catalog of the topology contract gives them. */
+/** Severities as the rule catalog of the topology contract gives them, and avnet's additions. */
 const WARNINGS: readonly RuleId[] = [
   'peer-address-both-sides',
   'multiple-parents',
@@ -11,6 +11,9 @@ const WARNINGS: readonly RuleId[] = [
   'periodic-only',
   'plaintext-secret',
   'update-cycle',
+  'invisible-character',
+  'confusable-name',
+  'weak-secret',
 ];
 
 const everyDoc = [...TOPOLOGY_RULES, ...LOADER_RULE_DOCS, ...STATE_RULES];
