@@ -108,7 +108,7 @@ async function measureSize(
     );
     second = re.result;
     expectThat(
-      second.outcome === 'planned' && second.changes === 0,
+      second.outcome === 'in-sync' && second.changes === 0,
       `n=${n}: a second apply must find nothing to do`,
       second,
     );

@@ -141,7 +141,7 @@ async function measureSize(
   ctx.log(`n=${n}: applying the network to ${path.relative(ctx.rootDir, state)} (set-up)`);
   const setup = await runReconcile(ctx, { file, mode: 'apply', backend: 'dir', state }, env);
   expectThat(
-    setup.result.outcome === 'applied' || setup.result.outcome === 'planned',
+    setup.result.outcome === 'applied' || setup.result.outcome === 'in-sync',
     `n=${n}: set-up apply failed`,
     setup.result,
   );
@@ -171,7 +171,7 @@ async function measureSize(
     planLibrary: async () => {
       const run = await runReconcile(ctx, { file, mode: 'plan', backend: 'dir', state }, env);
       expectThat(
-        run.result.outcome === 'planned' && run.result.changes === 0,
+        run.result.outcome === 'in-sync' && run.result.changes === 0,
         `n=${n}: the plan of the applied network must be empty`,
         run.result,
       );

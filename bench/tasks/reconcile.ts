@@ -11,7 +11,14 @@ import {
   type ServerChange,
   type ServerEndpoint,
 } from '../../src/backends/index.js';
-import { reconcileOnce } from '../../src/engine/index.js';
+import {
+  failedServers,
+  keepBackend,
+  ranApply,
+  readingOf,
+  reconcileOnce,
+} from '../../src/engine/index.js';
+import { describeRefusal } from '../../src/output/index.js';
 import { quietContext, type Context } from '../../src/model/index.js';
 import { waitForLinks } from '../../src/status/index.js';
 import type { TaskOutcome } from '../lib/child.js';
@@ -141,10 +148,12 @@ function recording(backend: Backend, spans: CallSpan[]): Backend {
     readServer: (name, ctx) => timed('read', () => backend.readServer(name, ctx)),
     applyChange: (name, change: ServerChange, ctx) =>
       timed('write', () => backend.applyChange(name, change, ctx)),
-    acquireLock: (op, ctx) => backend.acquireLock(op, ctx),
     describeServer: (name) => backend.describeServer(name),
+    close: () => backend.close(),
+    ...(backend.acquireLock
+      ? { acquireLock: (op: string, ctx: Context) => backend.acquireLock!(op, ctx) }
+      : {}),
     ...(backend.linkStatus ? { linkStatus: (ctx: Context) => backend.linkStatus!(ctx) } : {}),
-    ...(backend.close ? { close: () => backend.close!() } : {}),
   };
 }
 
@@ -155,29 +164,28 @@ export async function reconcileTask(args: ReconcileArgs): Promise<TaskOutcome> {
   let real: Backend | undefined;
   let backendAt = 0;
   const startEpochMs = epochNow();
-  const result = await reconcileOnce(
-    {
-      file: args.file,
-      mode: args.mode,
+  // Kept open past the reconcile: the optional wait polls the same backend.
+  const backends = keepBackend(async (endpoints: readonly ServerEndpoint[]) => {
+    backendAt = epochNow();
+    real = await createBackend(args.backend, {
+      topologyDir: path.dirname(path.resolve(args.file)),
+      stateDir: args.state,
+      endpoints,
+      env: process.env,
+      caFile: args.ca,
       concurrency: args.concurrency,
-      backend: async (endpoints: readonly ServerEndpoint[]) => {
-        backendAt = epochNow();
-        real = await createBackend(args.backend, {
-          topologyDir: path.dirname(path.resolve(args.file)),
-          stateDir: args.state,
-          endpoints,
-          env: process.env,
-          caFile: args.ca,
-          concurrency: args.concurrency,
-        });
-        return recording(real, spans);
-      },
-    },
+    });
+    return recording(real, spans);
+  });
+  const result = await reconcileOnce(
+    { file: args.file, mode: args.mode, concurrency: args.concurrency, backend: backends },
     ctx,
   );
   const endEpochMs = epochNow();
   const attemptsReconcile = httpAttempts(real);
-  const plan = result.plan;
+  const reading = readingOf(result);
+  const plan = reading?.plan;
+  const applied = ranApply(result) ? result : undefined;
   const writes = spans.filter((s) => s.kind === 'write');
   const firstWrite = Math.min(...writes.map((s) => s.start));
   const lastWrite = Math.max(...writes.map((s) => s.end));
@@ -185,7 +193,7 @@ export async function reconcileTask(args: ReconcileArgs): Promise<TaskOutcome> {
   const planReads = reads.filter((s) => writes.length === 0 || s.start < firstWrite);
   const verifyReads = reads.filter((s) => writes.length > 0 && s.start >= lastWrite);
   const readEnd = planReads.length > 0 ? Math.max(...planReads.map((s) => s.end)) : backendAt;
-  const perServer = result.apply?.servers ?? [];
+  const perServer = applied?.apply.servers ?? [];
   let wait: ReconcileReport['wait'];
   if (args.waitLinks && real && result.outcome === 'applied') {
     const waited = await waitForLinks(
@@ -210,11 +218,11 @@ export async function reconcileTask(args: ReconcileArgs): Promise<TaskOutcome> {
     };
   }
   const attemptsTotal = httpAttempts(real);
-  await result.backend?.close?.();
+  await backends.close();
   const limit = args.listChanges ?? 10;
   const report: ReconcileReport = {
     outcome: result.outcome,
-    ...(result.message ? { message: result.message } : {}),
+    ...(result.outcome === 'refused' ? { message: describeRefusal(result.refusal) } : {}),
     servers: result.checked.loaded.topology.servers.size,
     links: result.checked.loaded.topology.links.length,
     diagnostics: result.diagnostics.length,
@@ -231,11 +239,18 @@ export async function reconcileTask(args: ReconcileArgs): Promise<TaskOutcome> {
           })),
         }
       : {}),
-    writes: result.apply?.writes ?? 0,
-    failedServers: result.apply?.failed ?? 0,
+    writes: applied?.apply.writes ?? 0,
+    failedServers: applied ? failedServers(applied) : 0,
     serversWritten: perServer.filter((s) => s.writes > 0).length,
     maxWritesPerServer: Math.max(0, ...perServer.map((s) => s.writes)),
-    ...(result.verify ? { verifyChanges: result.verify.changes.length } : {}),
+    ...(applied
+      ? {
+          verifyChanges:
+            applied.verify.status === 'pending' || applied.verify.status === 'unverified'
+              ? applied.verify.plan.changes.length
+              : 0,
+        }
+      : {}),
     backendReads: reads.length,
     backendWrites: writes.length,
     startEpochMs,

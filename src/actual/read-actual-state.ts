@@ -1,6 +1,6 @@
 /** The read stage: every in-scope server's actual state from the backend, errors kept per server. */
 import type { Context, ServerError, ServerState } from '../model/index.js';
-import { freshServerState } from '../model/index.js';
+import { DEFAULT_CONCURRENCY, freshServerState } from '../model/index.js';
 import type { Backend } from '../backends/index.js';
 import { mapLimit } from '../util/concurrency.js';
 
@@ -8,6 +8,8 @@ import { mapLimit } from '../util/concurrency.js';
 export interface ActualState {
   readonly servers: ReadonlyMap<string, ServerState>;
   readonly errors: readonly ServerError[];
+  /** Why the backend's own server list could not be read (only the named servers were), or null. */
+  readonly listError: string | null;
 }
 
 /** Options for reading actual state. */
@@ -27,17 +29,19 @@ export async function readActualState(
   ctx: Context,
 ): Promise<ActualState> {
   const names = new Set(opts.servers);
+  let listError: string | null = null;
   if (!opts.onlyThese) {
     try {
       for (const n of await backend.listServers(ctx)) names.add(n);
     } catch (err) {
-      ctx.logger.warn({ err: (err as Error).message }, 'cannot list the servers the backend knows');
+      listError = (err as Error).message;
+      ctx.logger.warn({ err: listError }, 'cannot list the servers the backend knows');
     }
   }
   const sorted = [...names].sort();
   const servers = new Map<string, ServerState>();
   const errors: ServerError[] = [];
-  await mapLimit(sorted, opts.concurrency ?? 16, async (name) => {
+  await mapLimit(sorted, opts.concurrency ?? DEFAULT_CONCURRENCY, async (name) => {
     if (ctx.signal.aborted) {
       errors.push({ server: name, message: 'aborted' });
       return;
@@ -53,5 +57,6 @@ export async function readActualState(
   return {
     servers: new Map([...servers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     errors,
+    listError,
   };
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import type {
   Context,
   LinkStatus,
+  LockInfo,
   NeighborEntry,
   ProtocolState,
   ServerState,
@@ -47,15 +48,7 @@ export interface ServerChange {
   readonly remove?: readonly string[];
 }
 
-/** Who holds a backend lock and why. */
-export interface LockInfo {
-  readonly id: string;
-  readonly owner: string;
-  readonly operation: string;
-  readonly startedAt: string;
-  readonly pid?: number;
-  readonly hostname?: string;
-}
+export type { LockInfo } from '../model/index.js';
 
 /** Describes a new lock held by this process for `operation` (owner defaults to user@host). */
 export function newLockInfo(operation: string, ctx: Context, owner?: string): LockInfo {
@@ -72,6 +65,8 @@ export function newLockInfo(operation: string, ctx: Context, owner?: string): Lo
 /** A held lock; release it when the operation ends. */
 export interface BackendLock {
   readonly info: LockInfo;
+  /** A stale lock (its owner process is gone) that was removed to take this one, if any. */
+  readonly replaced: LockInfo | null;
   release(): Promise<void>;
 }
 
@@ -84,14 +79,21 @@ export interface Backend {
   readServer(name: string, ctx: Context): Promise<ServerState | null>;
   /** Applies one change atomically; throws ConflictError if the revision moved. */
   applyChange(name: string, change: ServerChange, ctx: Context): Promise<ServerState>;
-  /** Takes the backend-wide lock for a writing operation; throws LockedError if held. */
-  acquireLock(operation: string, ctx: Context): Promise<BackendLock>;
   /** Where a server's state lives, for messages (a file path, a URL). */
   describeServer(name: string): string;
+  /** Releases connections and timers; whoever opened the backend calls it once. */
+  close(): Promise<void>;
+
+  // Capabilities: optional methods a backend has only when it can do the thing.
+
+  /** Takes the backend-wide lock for a writing operation; throws LockedError if held. */
+  acquireLock?(operation: string, ctx: Context): Promise<BackendLock>;
+  /** Removes a lock by id (`avnet unlock`); the removed lock, or undefined when there was none. */
+  forceUnlock?(id: string): Promise<LockInfo | undefined>;
+  /** The folder holding one state file per server (saved plans record it). */
+  stateFolder?(): string;
   /** Live link states, when the backend can observe them. */
   linkStatus?(ctx: Context): Promise<LinkStatus[]>;
-  /** Releases connections and timers. */
-  close?(): Promise<void>;
 }
 
 /** The revision moved since the change was planned: someone else changed the server. */

@@ -1,57 +1,58 @@
 /** Finding the backend for commands whose topology is optional (audit, import, unlock). */
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import type { Backend } from '../backends/index.js';
-import { checkTopology, endpointsOf } from '../engine/index.js';
+import type { OpenBackend } from '../engine/index.js';
 import type { CommandEnv } from './io.js';
 import { backendFactory, type BackendFlags } from './backend-flags.js';
 import { UsageError } from './exit-codes.js';
 
-/** A backend and the topology servers it was opened for. */
-export interface OpenedBackend {
-  readonly backend: Backend;
-  readonly servers: string[];
+/** The topology (if any) and how to open the backend, for audit, import and unlock. */
+export interface BackendTarget {
+  /** The topology naming the servers, absolute; undefined when there is none. */
+  readonly file: string | undefined;
+  readonly open: OpenBackend;
 }
 
 /**
- * Opens the backend: with a topology file (given, or topology.yaml in the working directory) its
- * servers and folder are used; without one, the dir backend needs `--state` (default ./state).
+ * Decides what a command reads: with a topology file (given, or topology.yaml in the working
+ * directory) its servers and folder are used; without one, the dir backend needs `--state`
+ * (default ./state). The engine reads (and validates) the topology itself.
  */
-export async function openBackendFor(
+export async function backendTargetFor(
   env: CommandEnv,
   fileArg: string | undefined,
   flags: BackendFlags,
-): Promise<OpenedBackend> {
-  const candidate = fileArg ?? 'topology.yaml';
-  const exists = await access(path.resolve(env.io.cwd, candidate)).then(
+): Promise<BackendTarget> {
+  const candidate = path.resolve(env.io.cwd, fileArg ?? 'topology.yaml');
+  const exists = await access(candidate).then(
     () => true,
     () => false,
   );
   if (fileArg !== undefined && !exists)
     throw new UsageError(`topology file ${fileArg} does not exist`);
   if (exists) {
-    const checked = await checkTopology(
-      path.resolve(env.io.cwd, candidate),
-      { env: env.io.env },
-      env.context,
-    );
-    const endpoints = endpointsOf(checked);
-    const backend = await backendFactory(
-      flags,
-      path.resolve(env.io.cwd, candidate),
-      env.io.cwd,
-      env.io.env,
-    )(endpoints);
-    return { backend, servers: endpoints.map((e) => e.name) };
+    return { file: candidate, open: backendFactory(flags, candidate, env.io.cwd, env.io.env) };
   }
   if (flags.backend !== 'dir')
     throw new UsageError(`the ${flags.backend} backend needs a topology file to find the servers`);
-  const state = flags.state ?? 'state';
-  const backend = await backendFactory(
-    { ...flags, state },
-    path.join(env.io.cwd, 'topology.yaml'),
-    env.io.cwd,
-    env.io.env,
-  )([]);
-  return { backend, servers: [] };
+  return {
+    file: undefined,
+    open: backendFactory(
+      { ...flags, state: flags.state ?? 'state' },
+      path.join(env.io.cwd, 'topology.yaml'),
+      env.io.cwd,
+      env.io.env,
+    ),
+  };
+}
+
+/** How a backend's state location reads in messages: a folder relative to cwd, or its type. */
+export function backendLabel(
+  env: CommandEnv,
+  backend: { readonly type: string; stateFolder?(): string },
+): string {
+  const folder = backend.stateFolder?.();
+  return folder !== undefined
+    ? path.relative(env.io.cwd, folder) || '.'
+    : `the ${backend.type} backend`;
 }

@@ -1,5 +1,6 @@
 /** `apply --wait`: poll link states after an apply until every link is online, or time out. */
-import type { ReconcileResult } from '../engine/index.js';
+import type { Backend } from '../backends/index.js';
+import { ranApply, readingOf, type ReconcileResult } from '../engine/index.js';
 import { formatLinkLines } from '../output/index.js';
 import { offlineLinks, waitForLinks, type LinkReport, type WaitProgress } from '../status/index.js';
 import { EXIT_FAILURE, EXIT_OK } from './exit-codes.js';
@@ -21,6 +22,7 @@ function seconds(ms: number): string {
 export async function waitAfterApply(
   env: CommandEnv,
   result: ReconcileResult,
+  backend: Backend,
   waitSeconds: number,
   applyCode: number,
   opts: {
@@ -29,8 +31,6 @@ export async function waitAfterApply(
     readonly concurrency?: number;
   } = {},
 ): Promise<number> {
-  const backend = result.backend;
-  if (!backend || !['applied', 'planned', 'failed'].includes(result.outcome)) return applyCode;
   const say = opts.json ? env.err : env.out;
   const c = opts.json ? env.errColors : env.colors;
   const tty = Boolean(env.io.stderr.isTTY);
@@ -44,14 +44,16 @@ export async function waitAfterApply(
   // After a failed apply, the links of the servers that failed cannot come up: wait only for the
   // others, so that what is reported offline is what the failure leaves offline.
   const failed = new Set([
-    ...(result.apply?.servers ?? []).filter((s) => s.status === 'failed').map((s) => s.server),
-    ...(result.plan?.errors ?? []).map((e) => e.server),
+    ...(ranApply(result) ? result.apply.servers : [])
+      .filter((s) => s.status === 'failed')
+      .map((s) => s.server),
+    ...(readingOf(result)?.unread ?? []).map((e) => e.server),
   ]);
   const settled =
     applyCode === EXIT_OK
       ? undefined
       : (r: LinkReport) => offlineLinks(r, true).every((l) => failed.has(l.a) || failed.has(l.b));
-  try {
+  {
     const waited = await waitForLinks(
       {
         topology: result.checked.loaded.topology,
@@ -69,7 +71,7 @@ export async function waitAfterApply(
     if (waited.outcome === 'online' && report) {
       say(
         c.green(
-          `All ${report.declared} link${report.declared === 1 ? ' is' : 's are'} online (${seconds(waited.elapsedMs)}).\n`,
+          `${report.declared === 1 ? 'The link is' : `All ${report.declared} links are`} online (${seconds(waited.elapsedMs)}).\n`,
         ),
       );
       return applyCode;
@@ -93,7 +95,5 @@ export async function waitAfterApply(
       );
     }
     return EXIT_FAILURE;
-  } finally {
-    await backend.close?.();
   }
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { visibleText } from '../model/index.js';
 import { escapeDot, escapeMermaid } from './escape.js';
 
 /** What Mermaid shows for escaped text: entity codes decoded (the inverse of escapeMermaid). */
@@ -31,6 +32,7 @@ describe('escapeMermaid', () => {
     );
     expect(escapeMermaid('東京 Süd')).toBe('東京 Süd');
     expect(escapeMermaid('a\nb')).toBe('a b');
+    expect(escapeMermaid('EAST\u202eTSEW')).toBe('EAST⟨U+202E⟩TSEW');
   });
 
   it('never leaves a character that ends a label, and decodes back to the text', () => {
@@ -41,7 +43,7 @@ describe('escapeMermaid', () => {
         // Every `#` starts an entity code, so no user text can form one.
         expect(out.replace(/#\d+;/g, '')).not.toContain('#');
         expect(out).not.toMatch(/style|classdef|direction/i);
-        expect(decodeMermaid(out)).toBe(text.replace(CONTROL, ' '));
+        expect(decodeMermaid(out)).toBe(visibleText(text.replace(CONTROL, ' ')));
       }),
     );
   });
@@ -58,7 +60,7 @@ describe('escapeDot', () => {
         const out = escapeDot(text);
         // Drop escaped pairs; what is left must hold no quote, backslash or newline.
         expect(out.replace(/\\["\\]/g, '')).not.toMatch(/["\\\n]/);
-        expect(decodeDot(out)).toBe(text.replace(CONTROL, ' '));
+        expect(decodeDot(out)).toBe(visibleText(text.replace(CONTROL, ' ')));
       }),
     );
   });

@@ -1,4 +1,5 @@
 /** Escaping user text (server names, addresses, flow labels) for Mermaid and DOT labels. */
+import { visibleText } from '../model/index.js';
 
 // Control characters would end a Mermaid statement or a DOT line; names may not hold them, but a
 // topology with schema errors is still drawn, so they are replaced rather than trusted.
@@ -28,8 +29,8 @@ const MERMAID_LINE_WORDS = /style|classdef|direction/gi;
  * string, start a tag, entity, comment or directive is written as a Mermaid entity code.
  */
 export function escapeMermaid(text: string): string {
-  return text
-    .replace(CONTROL, ' ')
+  // Invisible and bidi characters of names (a right-to-left override) show as ⟨U+XXXX⟩.
+  return visibleText(text.replace(CONTROL, ' '))
     .replace(/[#"%&<>|`]/g, (c) => MERMAID_CODES[c] ?? c)
     .replace(MERMAID_LINE_WORDS, (w) => `#${w.charCodeAt(0)};${w.slice(1)}`);
 }
@@ -39,8 +40,7 @@ export function escapeMermaid(text: string): string {
  * (`\N`, `\G`, `\l`) never fire; `&` becomes `&amp;` because Graphviz decodes HTML entities.
  */
 export function escapeDot(text: string): string {
-  return text
-    .replace(CONTROL, ' ')
+  return visibleText(text.replace(CONTROL, ' '))
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
     .replace(/&/g, '&amp;');

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HEAD, lines, summarize, validateText } from '../../test/helpers/topology.js';
-import { checkTopologySchema } from './schema-check.js';
+import { checkTopologySchema, rawLinkLabel, serverNameProblems } from './schema-check.js';
 
 /** A topology with servers A and B (lines 4 and 5) and, from line 7, the given link lines. */
 const withLink = (...rows: string[]) =>
@@ -236,7 +237,7 @@ const rows: Row[] = [
     'schema',
     '/links/0/dial',
     '10:5',
-    'unknown key "dial" in link #1',
+    'unknown key "dial" in link A->B ("dial" belongs to peer links)',
   ],
   [
     'an unknown key on a peer link',
@@ -249,7 +250,7 @@ const rows: Row[] = [
     'schema',
     '/links/0/address',
     '10:5',
-    'unknown key "address" in link #1',
+    'unknown key "address" in link A<->B ("address" belongs to parent/child links)',
   ],
   [
     'an unknown flow kind',
@@ -301,12 +302,119 @@ const rows: Row[] = [
     'updates[0] must be a string',
   ],
   [
+    'a misspelt server key: the nearest allowed key',
+    HEAD + 'servers:\n  A: {adress: a.example}\n',
+    'schema',
+    '/servers/A/adress',
+    '4:7',
+    'unknown key "adress" in server "A" (did you mean "address"?)',
+  ],
+  [
+    'a misspelt top-level key',
+    HEAD + 'servers: {}\nlnks: []\n',
+    'schema',
+    '/lnks',
+    '4:1',
+    'unknown key "lnks" in the topology (did you mean "links"?)',
+  ],
+  [
+    'a misspelt defaults key',
+    HEAD + 'defaults: {encription: yes}\nservers: {}\n',
+    'schema',
+    '/defaults/encription',
+    '3:12',
+    'unknown key "encription" in defaults (did you mean "encryption"?)',
+  ],
+  [
+    'a misspelt link key',
+    withLink('  - parent: A', '    child: B', '    password: {env: P}', '    conection: periodic'),
+    'schema',
+    '/links/0/conection',
+    '10:5',
+    'unknown key "conection" in link A->B (did you mean "connection"?)',
+  ],
+  [
+    'a misspelt peer link key',
+    withLink(
+      '  - peers: [A, B]',
+      '    password: {env: P}',
+      '    flows: {updates: both}',
+      '    dail: A',
+    ),
+    'schema',
+    '/links/0/dail',
+    '10:5',
+    'unknown key "dail" in link A<->B (did you mean "dial"?)',
+  ],
+  [
+    'a misspelt licenses key',
+    withLink(
+      '  - parent: A',
+      '    child: B',
+      '    password: {env: P}',
+      '    licenses: {validty: 30d}',
+    ),
+    'schema',
+    '/links/0/licenses/validty',
+    '10:16',
+    'unknown key "validty" in licenses (did you mean "validity"?)',
+  ],
+  [
+    'a misspelt restrictions key',
+    withLink(
+      '  - parent: A',
+      '    child: B',
+      '    password: {env: P}',
+      '    restrictions: {update: ["daily 00:00-01:00"]}',
+    ),
+    'schema',
+    '/links/0/restrictions/update',
+    '10:20',
+    'unknown key "update" in restrictions (did you mean "updates"?)',
+  ],
+  [
+    'a misspelt flow kind',
+    withLink(
+      '  - peers: [A, B]',
+      '    password: {env: P}',
+      '    flows: {updates: both, event: none}',
+    ),
+    'schema',
+    '/links/0/flows/event',
+    '9:28',
+    'unknown key "event" in flows (did you mean "events"?)',
+  ],
+  [
+    'a misspelt secret reference: at the password, never echoing the key',
+    withLink('  - parent: A', '    child: B', '    password: {enf: P}'),
+    'schema',
+    '/links/0/password',
+    '9:15',
+    'password has an unknown key: it must be { env: NAME } or { file: path } (did you mean "env"?)',
+  ],
+  [
+    'a missing password names the link by its ends',
+    withLink('  - parent: A', '    child: B'),
+    'missing-field',
+    '/links/0',
+    '7:5',
+    'link A->B is missing required field "password"',
+  ],
+  [
+    'a peer link without flows names the link by its ends',
+    withLink('  - peers: [A, B]', '    password: {env: P}'),
+    'missing-field',
+    '/links/0',
+    '7:5',
+    'link A<->B is missing required field "flows"',
+  ],
+  [
     'a missing child',
     withLink('  - parent: A', '    password: {env: P}'),
     'missing-field',
     '/links/0',
     '7:5',
-    'link #1 is missing required field "child"',
+    'link #1 (parent A) is missing required field "child"',
   ],
 ];
 
@@ -322,26 +430,70 @@ describe('schema mapping: rule id, pointer, position and message', () => {
 describe('server names are map keys: checked and reported at the key', () => {
   const name = (key: string, extra = '') =>
     HEAD + `servers:\n  ${key}: {address: a.example}\n${extra}`;
+  const RULES =
+    'names are 1 to 64 characters, with no control characters and no space at either end';
   it.each([
-    ['a leading space', '" A"', ' A'],
-    ['a trailing space', '"A "', 'A '],
-    ['a tab inside', '"A\\tB"', 'A\tB'],
-    ['a control character', '"A\\u0001"', 'A\u0001'],
-    ['DEL', '"A\\x7f"', 'A\u007f'],
-    ['an empty name', '""', ''],
-    ['65 characters', 'N'.repeat(65), 'N'.repeat(65)],
-  ])('%s', async (_what, key, parsed) => {
+    ['a leading space', '" A"', ' A', 'server name " A" starts with a space'],
+    ['a trailing space', '"A "', 'A ', 'server name "A " ends with a space'],
+    [
+      'a leading no-break space',
+      '"\\u00A0A"',
+      '\u00a0A',
+      'server name "⟨U+00A0⟩A" starts with U+00A0 (no-break space)',
+    ],
+    [
+      'a trailing line separator',
+      '"A\\u2028"',
+      'A\u2028',
+      'server name "A⟨U+2028⟩" ends with U+2028 (line separator)',
+    ],
+    [
+      'a tab inside',
+      '"A\\tB"',
+      'A\tB',
+      'server name "A⟨U+0009⟩B" contains the control character U+0009',
+    ],
+    [
+      'a control character',
+      '"A\\u0001"',
+      'A\u0001',
+      'server name "A⟨U+0001⟩" contains the control character U+0001',
+    ],
+    ['DEL', '"A\\x7f"', 'A\u007f', 'contains the control character U+007F'],
+    ['a C1 control (NEL)', '"A\\u0085B"', 'A\u0085B', 'contains the control character U+0085'],
+    ['a C1 control (CSI)', '"A\\u009B"', 'A\u009b', 'contains the control character U+009B'],
+    ['an empty name', '""', '', 'server name "" is empty'],
+    [
+      '65 characters',
+      'N'.repeat(65),
+      'N'.repeat(65),
+      `server name "${'N'.repeat(32)}…" is 65 characters long`,
+    ],
+    [
+      '65 characters outside the BMP (each one character, two UTF-16 units)',
+      '𝐍'.repeat(65),
+      '𝐍'.repeat(65),
+      'is 65 characters long',
+    ],
+    [
+      'several problems at once',
+      '" A\\u0001"',
+      ' A\u0001',
+      'server name " A⟨U+0001⟩" starts with a space and contains the control character U+0001',
+    ],
+  ])('%s', async (_what, key, parsed, message) => {
     const { diagnostics } = await validateText(name(key));
-    expect(summarize(diagnostics)).toEqual([
+    expect(summarize(diagnostics.filter((d) => d.rule === 'schema'))).toEqual([
       { rule: 'schema', severity: 'error', pointer: `/servers/${parsed}`, at: '4:3' },
     ]);
-    expect(diagnostics[0]!.message).toBe(
-      `server name ${JSON.stringify(parsed)} is invalid: 1 to 64 characters, no leading or trailing space, no control characters`,
-    );
+    const d = diagnostics.find((x) => x.rule === 'schema')!;
+    expect(d.message).toContain(message);
+    expect(d.message).toContain(RULES);
   });
 
   it.each([
     ['64 characters', 'N'.repeat(64)],
+    ['64 characters outside the BMP', '𝐍'.repeat(64)],
     ['inner spaces and punctuation', '"Main office / HQ-1"'],
     ['non-ASCII letters', 'Сервер-Ω'],
     ['a number-like key', '"2193"'],
@@ -383,8 +535,20 @@ describe('malformed inline passwords never appear in messages', () => {
     [
       'an unknown key holding the secret',
       `{value: ${SECRET}}`,
-      '/links/0/password/value',
-      'unknown key "value" in password',
+      '/links/0/password',
+      'password has an unknown key: it must be { env: NAME } or { file: path }',
+    ],
+    [
+      'the secret itself as a key (a flow mapping with no value)',
+      `{${SECRET}}`,
+      '/links/0/password',
+      'password has an unknown key: it must be { env: NAME } or { file: path }',
+    ],
+    [
+      'the secret as a key, with a value',
+      `{${SECRET}: x}`,
+      '/links/0/password',
+      'password has an unknown key',
     ],
     [
       'env and file together',
@@ -457,5 +621,43 @@ describe('checkTopologySchema on plain data', () => {
       'schema /servers/A/protocol',
       'schema /servers/A/version',
     ]);
+  });
+});
+
+describe('serverNameProblems agrees with the schema', () => {
+  const rejected = (name: string) =>
+    checkTopologySchema({ apiVersion: 'avnet/v1', kind: 'Topology', servers: { [name]: {} } })
+      .length > 0;
+  const unit = fc.oneof(
+    fc.constantFrom('A', ' ', '\t', '\n', '\u0001', '\u007f', '\u0085', '\u009f', '\u00a0'),
+    fc.constantFrom('\u2028', '\ufeff', '\u200b', '\u202e', '𝐍', 'Ж'),
+  );
+  it('a name has problems exactly when the schema rejects it', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit, maxLength: 6 }),
+          fc.string({ unit, minLength: 60, maxLength: 70 }),
+        ),
+        (name) => {
+          expect(serverNameProblems(name).length > 0).toBe(rejected(name));
+        },
+      ),
+    );
+  });
+});
+
+describe('rawLinkLabel', () => {
+  const data = (link: unknown) => ({ links: [link] });
+  it.each([
+    [{ parent: 'A', child: 'B' }, 'A->B'],
+    [{ peers: ['E', 'W'] }, 'E<->W'],
+    [{ parent: 'A' }, '#1 (parent A)'],
+    [{ child: 'B' }, '#1 (child B)'],
+    [{ peers: ['E'] }, '#1'],
+    ['A->B', '#1'],
+    [{ parent: 'A\u202e', child: 'B' }, 'A⟨U+202E⟩->B'],
+  ])('%j is %s', (link, label) => {
+    expect(rawLinkLabel(data(link), 0)).toBe(label);
   });
 });

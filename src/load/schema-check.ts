@@ -1,6 +1,15 @@
 /** JSON Schema validation of the parsed data, mapped to `schema` and `missing-field` findings. */
+import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { jsonPointer, parseJsonPointer, type Finding } from '../model/index.js';
+import {
+  codePointLabel,
+  hiddenCharacters,
+  jsonPointer,
+  parseJsonPointer,
+  visibleText,
+  type Finding,
+} from '../model/index.js';
+import { closestMatches, didYouMean } from '../util/did-you-mean.js';
 import { packageFile } from '../util/package-root.js';
 import {
   addAjvFormats,
@@ -28,7 +37,6 @@ const OWNED_BY_RULES: readonly string[] = [
 const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
   '#/$defs/duration/pattern':
     'must be a duration: an integer and a unit s, m, h, d or w (e.g. 30d)',
-  '#/$defs/serverName/pattern': 'must have no leading or trailing space and no control characters',
   '#/$defs/flow/pattern': 'must be A->B, B->A, both or none',
   '#/$defs/url/pattern': 'must be an http:// or https:// URL',
   '#/properties/secret/else/properties/env/pattern': 'must be an environment variable name',
@@ -77,7 +85,7 @@ export function checkTopologySchema(data: unknown): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const err of validate.errors ?? []) {
-    const f = findingOf(err);
+    const f = findingOf(err, data);
     if (!f) continue;
     const key = `${f.rule}|${f.pointer}|${f.target ?? ''}|${f.message}`;
     if (seen.has(key)) continue;
@@ -87,17 +95,127 @@ export function checkTopologySchema(data: unknown): Finding[] {
   return findings;
 }
 
-function describe(pointer: string): string {
+/** What a pointer names, for a message: `server "A"`, `link A->B`, `licenses`, `peers[1]`. */
+function describe(pointer: string, data: unknown): string {
   const segs = parseJsonPointer(pointer);
   if (segs.length === 0) return 'the topology';
   const last = segs[segs.length - 1] as string;
   const parent = segs[segs.length - 2];
-  if (parent === 'servers' && segs.length === 2) return `server "${last}"`;
-  if (parent === 'links' && segs.length === 2) return `link #${Number(last) + 1}`;
+  if (parent === 'servers' && segs.length === 2) return `server "${visibleText(last)}"`;
+  if (parent === 'links' && segs.length === 2) return `link ${rawLinkLabel(data, Number(last))}`;
   return /^\d+$/.test(last) ? `${segs[segs.length - 2] ?? ''}[${last}]` : last;
 }
 
-function findingOf(err: ErrorObject): Finding | undefined {
+function field(v: unknown, key: string): unknown {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)[key]
+    : undefined;
+}
+
+/**
+ * A link as other diagnostics name it, `MAIN->AUX` or `EAST<->WEST`, from data that may not match
+ * the schema; `#3` (1-based), with the one end that is known, when its ends are not both given.
+ */
+export function rawLinkLabel(data: unknown, index: number): string {
+  const raw = (field(data, 'links') as unknown[] | undefined)?.[index];
+  const parentName = field(raw, 'parent');
+  const childName = field(raw, 'child');
+  const peers = field(raw, 'peers');
+  const name = (v: unknown) => (typeof v === 'string' ? visibleText(v) : undefined);
+  if (Array.isArray(peers) && peers.length === 2 && peers.every((p) => typeof p === 'string'))
+    return `${name(peers[0])}<->${name(peers[1])}`;
+  if (typeof parentName === 'string' && typeof childName === 'string')
+    return `${name(parentName)}->${name(childName)}`;
+  const known =
+    typeof parentName === 'string'
+      ? ` (parent ${name(parentName)})`
+      : typeof childName === 'string'
+        ? ` (child ${name(childName)})`
+        : '';
+  return `#${index + 1}${known}`;
+}
+
+/** Most characters of an invalid name shown in its message. */
+const MAX_NAME_SHOWN = 32;
+
+function describeEnd(ch: string): string {
+  if (ch === ' ') return 'a space';
+  const hidden = hiddenCharacters(ch)[0];
+  return `${codePointLabel(ch)}${hidden ? ` (${hidden.description})` : ''}`;
+}
+
+/**
+ * What is wrong with a server name, as the schema's `serverName` checks it (a test keeps the
+ * two in step): length in code points, C0/DEL/C1 control characters, whitespace at either end.
+ */
+export function serverNameProblems(name: string): string[] {
+  const chars = [...name];
+  if (chars.length === 0) return ['is empty'];
+  const out: string[] = [];
+  if (/^\s/u.test(name)) out.push(`starts with ${describeEnd(chars[0]!)}`);
+  if (/\s$/u.test(name) && !(chars.length === 1 && out.length > 0))
+    out.push(`ends with ${describeEnd(chars[chars.length - 1]!)}`);
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const controls = [...new Set(chars.filter((c) => /[\u0000-\u001f\u007f-\u009f]/.test(c)))];
+  if (controls.length > 0)
+    out.push(
+      `contains the control character${controls.length > 1 ? 's' : ''} ${controls.map(codePointLabel).join(', ')}`,
+    );
+  if (chars.length > 64) out.push(`is ${chars.length} characters long`);
+  return out;
+}
+
+function shownName(name: string): string {
+  const chars = [...name];
+  const cut = chars.length > MAX_NAME_SHOWN ? chars.slice(0, MAX_NAME_SHOWN).join('') + '…' : name;
+  return `"${visibleText(cut)}"`;
+}
+
+let schemaDocument: unknown;
+
+/** The topology schema as data, read on first use (only to suggest keys). */
+function schemaDoc(): unknown {
+  return (schemaDocument ??= JSON.parse(readFileSync(TOPOLOGY_SCHEMA_PATH, 'utf8')) as unknown);
+}
+
+/** The schema node at a schema path such as `#/$defs/server`. */
+function schemaNode(ref: string): unknown {
+  let node = schemaDoc();
+  for (const seg of parseJsonPointer(ref.replace(/^#/, ''))) node = field(node, seg);
+  return node;
+}
+
+/** The keys a schema object allows: its `properties` and those of the schemas it includes. */
+function propertiesOf(node: unknown, depth = 0): string[] {
+  const own = Object.keys((field(node, 'properties') as object | undefined) ?? {});
+  const all = field(node, 'allOf');
+  if (!Array.isArray(all) || depth > 4) return own;
+  const included = all.flatMap((sub) => {
+    const ref = field(sub, '$ref');
+    return propertiesOf(typeof ref === 'string' ? schemaNode(ref) : sub, depth + 1);
+  });
+  return [...new Set([...own, ...included])];
+}
+
+/**
+ * A hint for an unknown key: the nearest allowed key of the object it is in (`parentSchema`, the
+ * schema object that rejected it), or, on a link, that the key belongs to the other kind of link.
+ */
+function unknownKeyHint(key: string, objectSchema: unknown): string {
+  const allowed = propertiesOf(objectSchema);
+  const near = closestMatches(key, allowed);
+  if (near.length > 0) return didYouMean(near);
+  const other = allowed.includes('peers')
+    ? { ref: '#/$defs/parentChildLink', name: 'parent/child links' }
+    : allowed.includes('parent')
+      ? { ref: '#/$defs/peerLink', name: 'peer links' }
+      : undefined;
+  if (other && propertiesOf(schemaNode(other.ref)).includes(key))
+    return ` ("${visibleText(key)}" belongs to ${other.name})`;
+  return '';
+}
+
+function findingOf(err: ErrorObject, data: unknown): Finding | undefined {
   const at = err.instancePath;
   const p = err.params as Record<string, unknown>;
   if (OWNED_BY_RULES.some((prefix) => err.schemaPath.startsWith(prefix))) return undefined;
@@ -106,31 +224,43 @@ function findingOf(err: ErrorObject): Finding | undefined {
     case 'allOf':
       return undefined; // wrappers; the failing inner keyword is reported on its own
     case 'required': {
-      const field = String(p.missingProperty);
+      const missing = String(p.missingProperty);
       return {
         rule: 'missing-field',
         severity: 'error',
-        message: `${describe(at)} is missing required field "${field}"`,
+        message: `${describe(at, data)} is missing required field "${missing}"`,
         pointer: at,
       };
     }
     case 'additionalProperties':
     case 'unevaluatedProperties': {
       const key = String(p.additionalProperty ?? p.unevaluatedProperty);
+      if (isSecretPointer(at)) {
+        // A key inside a password mapping may be the password itself (`password: {hunter2}`):
+        // neither the message nor the pointer repeats it.
+        return {
+          rule: 'schema',
+          severity: 'error',
+          message: `password has an unknown key: it must be { env: NAME } or { file: path }${didYouMean(closestMatches(key, ['env', 'file']))}`,
+          pointer: at,
+        };
+      }
       return {
         rule: 'schema',
         severity: 'error',
-        message: `unknown key "${key}" in ${describe(at)}`,
+        message: `unknown key "${visibleText(key)}" in ${describe(at, data)}${unknownKeyHint(key, err.parentSchema)}`,
         pointer: at + jsonPointer(key),
         target: 'key',
       };
     }
     case 'propertyNames': {
       const name = String(p.propertyName);
+      const problems = serverNameProblems(name);
+      const what = problems.length > 0 ? problems.join(' and ') : 'is invalid';
       return {
         rule: 'schema',
         severity: 'error',
-        message: `server name ${JSON.stringify(name)} is invalid: 1 to 64 characters, no leading or trailing space, no control characters`,
+        message: `server name ${shownName(name)} ${what}: names are 1 to 64 characters, with no control characters and no space at either end`,
         pointer: at + jsonPointer(name),
         target: 'key',
       };
@@ -141,7 +271,7 @@ function findingOf(err: ErrorObject): Finding | undefined {
       return {
         rule: 'schema',
         severity: 'error',
-        message: `${describe(at)} ${messageOf(err, isSecretPointer(at))}`,
+        message: `${describe(at, data)} ${messageOf(err, isSecretPointer(at))}`,
         pointer: at,
       };
     }

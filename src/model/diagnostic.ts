@@ -40,6 +40,7 @@ export const RULE_IDS = [
   'weak-secret',
   'password-mismatch',
   'one-sided-link',
+  'certificate-mismatch',
 ] as const;
 
 /** A rule id of the catalog. */
@@ -124,6 +125,13 @@ export function countBySeverity(diagnostics: readonly Diagnostic[]): {
 /** True when the diagnostics fail validation (errors, or warnings under strict). */
 export function failsValidation(diagnostics: readonly Diagnostic[], strict: boolean): boolean {
   return diagnostics.some((d) => d.severity === 'error' || strict);
+}
+
+/** True when the topology could not be read as a topology at all (syntax or schema errors). */
+export function topologyUnusable(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some(
+    (d) => d.severity === 'error' && (d.rule === 'yaml-syntax' || d.rule === 'schema'),
+  );
 }
 
 /** Orders diagnostics by file, line, column, then rule id. */

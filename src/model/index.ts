@@ -7,4 +7,5 @@ export * from './context.js';
 export * from './values.js';
 export * from './link-semantics.js';
 export * from './link-health.js';
+export * from './outcome.js';
 export * from './visible-text.js';

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { codePointLabel, hiddenCharacters, visibleText } from './visible-text.js';
+import {
+  codePointLabel,
+  escapeHiddenInJson,
+  hiddenCharacters,
+  visibleText,
+} from './visible-text.js';
 
 describe('visibleText', () => {
   it.each([
@@ -79,5 +84,25 @@ describe('codePointLabel', () => {
   it('writes at least four upper-case hex digits', () => {
     expect(codePointLabel('\u0001')).toBe('U+0001');
     expect(codePointLabel('\u{1f600}')).toBe('U+1F600');
+  });
+});
+
+describe('escapeHiddenInJson', () => {
+  it('writes hidden characters as \\u escapes, astral ones as surrogate pairs', () => {
+    const json = JSON.stringify({ name: 'EAST\u202eX\u{e0041} y' });
+    const out = escapeHiddenInJson(json);
+    expect(out).toBe('{"name":"EAST\\u202eX\\udb40\\udc41 y"}');
+    expect(JSON.parse(out)).toEqual(JSON.parse(json));
+  });
+
+  it('keeps any JSON text parseable to the same value, with no hidden character left', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string({ unit: 'binary', maxLength: 20 }), (v, s) => {
+        const json = JSON.stringify({ v, s }, null, 2);
+        const out = escapeHiddenInJson(json);
+        expect(JSON.parse(out)).toEqual(JSON.parse(json));
+        expect(out.replace(/\n/g, '')).not.toMatch(/[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\u00a0]/u);
+      }),
+    );
   });
 });

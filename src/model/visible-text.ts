@@ -110,3 +110,18 @@ export function hiddenCharacters(text: string): HiddenCharacter[] {
   }
   return out;
 }
+
+/**
+ * JSON text with every character {@link visibleText} escapes written as a `\uXXXX` escape: the
+ * same data for a parser, and nothing that reorders or hides text where the JSON is shown.
+ */
+export function escapeHiddenInJson(json: string): string {
+  // JSON's own whitespace between tokens stays; inside strings JSON.stringify escaped it already.
+  return json.replace(HIDDEN, (ch) =>
+    ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t'
+      ? ch
+      : [...Array(ch.length).keys()]
+          .map((i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`)
+          .join(''),
+  );
+}

@@ -1,6 +1,6 @@
 /** Printing diagnostics: text, json, github and sarif. */
 import type { Diagnostic } from '../model/index.js';
-import { countBySeverity } from '../model/index.js';
+import { countBySeverity, escapeHiddenInJson } from '../model/index.js';
 import type { RuleDoc } from '../validate/index.js';
 import { SnippetLines, UNPRINTABLE, type SnippetSource } from './snippet.js';
 import type { Colors } from './colors.js';
@@ -146,7 +146,8 @@ export function formatDiagnosticsJson(report: DiagnosticReport): string {
       })),
     })),
   };
-  return JSON.stringify(body, null, 2) + '\n';
+  // Pointers hold names as data: bidi and invisible characters go out as \u escapes.
+  return escapeHiddenInJson(JSON.stringify(body, null, 2)) + '\n';
 }
 
 /** The first few names and how many more. */
@@ -258,5 +259,5 @@ export function formatDiagnosticsSarif(
       },
     ],
   };
-  return JSON.stringify(sarif, null, 2) + '\n';
+  return escapeHiddenInJson(JSON.stringify(sarif, null, 2)) + '\n';
 }

@@ -9,3 +9,4 @@ export * from './plan-text.js';
 export * from './plan-markdown.js';
 export * from './plan-runbook.js';
 export * from './link-status-text.js';
+export * from './outcome-text.js';

@@ -65,7 +65,7 @@ export function formatStatusText(report: LinkReport, c: Colors): string {
   lines.push(
     '',
     off === 0
-      ? c.green(`All ${total} link${total === 1 ? ' is' : 's are'} online.`)
+      ? c.green(total === 1 ? 'The link is online.' : `All ${total} links are online.`)
       : c.red(`${total - off} of ${total} link${total === 1 ? '' : 's'} online, ${off} offline.`),
   );
   return lines.join('\n') + '\n';

@@ -128,7 +128,16 @@ describe('formatPlanMarkdown', () => {
     expect(md.length).toBeLessThan(PLAN_MARKDOWN_MAX_CHARS);
   });
 
-  it('says "No changes" for an empty plan and still lists unmanaged entries and read errors', () => {
+  it('says "No changes" only for an empty plan of servers that were all read', () => {
+    const complete = planOf({ MAIN: [] }, [
+      server('MAIN', [entry('LEGACY', 'child', { managedBy: null })]),
+    ]);
+    expect(formatPlanMarkdown(complete)).toContain(
+      '**No changes.** The actual state matches the topology.',
+    );
+  });
+
+  it('calls an empty plan with unread servers incomplete, and lists unmanaged entries and read errors', () => {
     const plan = planOf(
       { MAIN: [] },
       [server('MAIN', [entry('LEGACY', 'child', { managedBy: null })])],
@@ -137,7 +146,9 @@ describe('formatPlanMarkdown', () => {
       },
     );
     const md = formatPlanMarkdown(plan);
-    expect(md).toContain('**No changes.** The actual state matches the topology.');
+    expect(md).not.toContain('No changes');
+    expect(md).not.toContain('matches');
+    expect(md).toContain('**Incomplete: 1 server could not be read');
     expect(md).not.toContain('| Server |');
     expect(md).not.toContain('mermaid');
     expect(md).toContain('- `MAIN`: `LEGACY`');

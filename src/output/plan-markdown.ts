@@ -13,10 +13,16 @@ import type {
   PlanSummary,
   Topology,
 } from '../model/index.js';
-import { PR_COMMENT_MAX_CHARS, linkEnds, pairKey, summarizeChanges } from '../model/index.js';
+import {
+  PR_COMMENT_MAX_CHARS,
+  linkEnds,
+  pairKey,
+  summarizeChanges,
+  visibleText,
+} from '../model/index.js';
 import { buildGraph, type GraphEdge, type GraphNode } from '../graph/graph-model.js';
 import { renderMermaid } from '../graph/mermaid.js';
-import { describeValue, planSummaryLine } from './plan-text.js';
+import { describeValue, planHeadline, planSummaryLine } from './plan-text.js';
 
 /** Default upper bound on the comment's length, in characters. */
 export const PLAN_MARKDOWN_MAX_CHARS = PR_COMMENT_MAX_CHARS;
@@ -82,8 +88,8 @@ function plural(n: number, word: string, many = `${word}s`): string {
 
 /** Escapes user text (names, messages) for Markdown prose and table cells. */
 export function escapeMarkdownText(text: string): string {
-  return text
-    .replace(CONTROL, ' ')
+  // Invisible and bidi characters (a right-to-left override reorders the rendered comment) as ⟨U+XXXX⟩.
+  return visibleText(text.replace(CONTROL, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -91,8 +97,7 @@ export function escapeMarkdownText(text: string): string {
 }
 
 function escapeHtml(text: string): string {
-  return text
-    .replace(CONTROL, ' ')
+  return visibleText(text.replace(CONTROL, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -101,7 +106,7 @@ function escapeHtml(text: string): string {
 
 /** A code span that holds any text: the fence is longer than any backtick run inside. */
 export function markdownCodeSpan(text: string): string {
-  const clean = text.replace(CONTROL, ' ');
+  const clean = visibleText(text.replace(CONTROL, ' '));
   const longest = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const pad = clean.startsWith('`') || clean.endsWith('`') || clean === '' ? ' ' : '';
@@ -399,9 +404,11 @@ function headSection(plan: Plan, ctx: PlanMarkdownContext): string {
   const name = ctx.topology?.name;
   const lines = [`## avnet plan${name !== undefined ? `: ${escapeMarkdownText(name)}` : ''}`, ''];
   lines.push(
-    plan.changes.length === 0
-      ? '**No changes.** The actual state matches the topology.'
-      : `**${planSummaryLine(plan)}**`,
+    plan.errors.length > 0
+      ? `**${escapeMarkdownText(planHeadline(plan))}** ${planSummaryLine(plan)}`
+      : plan.changes.length === 0
+        ? '**No changes.** The actual state matches the topology.'
+        : `**${planSummaryLine(plan)}**`,
   );
   lines.push('');
   const sha = plan.topology.sha256

@@ -1,6 +1,7 @@
 /** `--format text`: a Terraform-like plan with `+ ~ -` and a summary line. */
 import { X509Certificate } from 'node:crypto';
 import type { FieldChange, Plan, PlanChange } from '../model/index.js';
+import { visibleText } from '../model/index.js';
 
 /** The colour functions the text plan uses. */
 export interface PlanColors {
@@ -39,7 +40,28 @@ export function describeValue(field: string, value: unknown): string {
 /** The `Plan: N to add, N to change, N to destroy.` line. */
 export function planSummaryLine(plan: Plan): string {
   const s = plan.summary;
-  return `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.${s.restart > 0 ? ` ${s.restart} server restart${s.restart === 1 ? '' : 's'}.` : ''}`;
+  const unread = plan.errors.length;
+  return `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.${s.restart > 0 ? ` ${s.restart} server restart${s.restart === 1 ? '' : 's'}.` : ''}${unread > 0 ? ` Incomplete: ${servers(unread)} could not be read.` : ''}`;
+}
+
+function servers(n: number): string {
+  return `${n} server${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The first sentence about a plan, chosen from what was read: "No changes" only when every server
+ * in scope was read and none needs a change.
+ */
+export function planHeadline(plan: Plan): string {
+  const unread = plan.errors.length;
+  if (unread > 0) {
+    return plan.changes.length === 0
+      ? `Incomplete: ${servers(unread)} could not be read, so nothing is known or planned for ${unread === 1 ? 'it' : 'them'}; the servers that were read need no changes.`
+      : `Incomplete: ${servers(unread)} could not be read, so nothing is planned for ${unread === 1 ? 'it' : 'them'}. avnet will perform the following actions on the others:`;
+  }
+  return plan.changes.length === 0
+    ? 'No changes. The actual state matches the topology.'
+    : 'avnet will perform the following actions:';
 }
 
 function fieldLine(f: FieldChange, create: boolean, c: PlanColors): string {
@@ -55,24 +77,26 @@ function fieldLine(f: FieldChange, create: boolean, c: PlanColors): string {
 function changeLines(ch: PlanChange, c: PlanColors): string[] {
   switch (ch.action) {
     case 'enable-protocol':
-      return [`  ${c.yellow('~')} enable Dr.Web Server protocol ${c.dim(`# ${ch.reason}`)}`];
+      return [
+        `  ${c.yellow('~')} enable Dr.Web Server protocol ${c.dim(`# ${visibleText(ch.reason)}`)}`,
+      ];
     case 'restart':
-      return [`  ${c.cyan('↻')} restart server ${c.dim(`# ${ch.reason}`)}`];
+      return [`  ${c.cyan('↻')} restart server ${c.dim(`# ${visibleText(ch.reason)}`)}`];
     case 'create':
       return [
-        `  ${c.green('+')} neighbor ${c.bold(ch.neighbor ?? '')} (${ch.type}) ${c.dim(`# ${ch.reason}`)}`,
+        `  ${c.green('+')} neighbor ${c.bold(visibleText(ch.neighbor ?? ''))} (${ch.type}) ${c.dim(`# ${visibleText(ch.reason)}`)}`,
         ...(ch.fields ?? [])
           .filter((f) => f.sensitive || (f.after !== null && !isEmptyObject(f.after)))
           .map((f) => `      ${fieldLine(f, true, c)}`),
       ];
     case 'update':
       return [
-        `  ${c.yellow('~')} neighbor ${c.bold(ch.neighbor ?? '')} (${ch.type}) ${c.dim(`# ${ch.reason}`)}`,
+        `  ${c.yellow('~')} neighbor ${c.bold(visibleText(ch.neighbor ?? ''))} (${ch.type}) ${c.dim(`# ${visibleText(ch.reason)}`)}`,
         ...(ch.fields ?? []).map((f) => `      ${fieldLine(f, false, c)}`),
       ];
     case 'delete':
       return [
-        `  ${c.red('-')} neighbor ${c.bold(ch.neighbor ?? '')} (${ch.type}) ${c.dim(`# ${ch.reason}`)}`,
+        `  ${c.red('-')} neighbor ${c.bold(visibleText(ch.neighbor ?? ''))} (${ch.type}) ${c.dim(`# ${visibleText(ch.reason)}`)}`,
       ];
   }
 }
@@ -94,28 +118,33 @@ export function formatPlanText(
     list.push(ch);
     byServer.set(ch.server, list);
   }
-  if (plan.changes.length === 0) {
-    lines.push(c.green('No changes. The actual state matches the topology.'));
-  } else {
-    lines.push('avnet will perform the following actions:');
-  }
+  const headline = planHeadline(plan);
+  lines.push(
+    plan.errors.length > 0
+      ? c.yellow(headline)
+      : plan.changes.length === 0
+        ? c.green(headline)
+        : headline,
+  );
   for (const [server, list] of byServer) {
     const rev = plan.revisions[server];
     lines.push('');
     lines.push(
-      `${c.bold(`# ${server}`)}${c.dim(`${where ? ` (${where(server)}` : ' ('}${where ? ', ' : ''}${rev === 0 ? 'no state yet: fresh server' : `revision ${rev}`})`)}`,
+      `${c.bold(`# ${visibleText(server)}`)}${c.dim(`${where ? ` (${visibleText(where(server))}` : ' ('}${where ? ', ' : ''}${rev === 0 ? 'no state yet: fresh server' : `revision ${rev}`})`)}`,
     );
     for (const ch of list) lines.push(...changeLines(ch, c));
   }
   if (plan.unmanaged.length > 0) {
     lines.push('');
     lines.push(c.dim('Entries not managed by avnet (left alone):'));
-    for (const u of plan.unmanaged) lines.push(c.dim(`  ${u.server}: ${u.neighbor}`));
+    for (const u of plan.unmanaged)
+      lines.push(c.dim(`  ${visibleText(u.server)}: ${visibleText(u.neighbor)}`));
   }
   if (plan.errors.length > 0) {
     lines.push('');
     lines.push(c.red('Servers that could not be read (nothing planned for them):'));
-    for (const e of plan.errors) lines.push(c.red(`  ${e.server}: ${e.message}`));
+    for (const e of plan.errors)
+      lines.push(c.red(`  ${visibleText(e.server)}: ${visibleText(e.message)}`));
   }
   lines.push('');
   lines.push(c.bold(planSummaryLine(plan)));

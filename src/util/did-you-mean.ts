@@ -30,7 +30,8 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
     prev2 = prev;
     prev = row;
   }
-  return prev[t.length]!;
+  const d = prev[t.length]!;
+  return d > limit ? limit + 1 : d;
 }
 
 /**

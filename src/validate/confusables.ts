@@ -9,6 +9,7 @@
  * have eight prototypes, kept below and checked against the package by a test.
  */
 import { createRequire } from 'node:module';
+import { codePointLabel, hiddenCharacters, visibleText } from '../model/index.js';
 
 const requireCjs = createRequire(import.meta.url);
 
@@ -74,4 +75,26 @@ export function confusableDifference(a: string, b: string): { a: string; b: stri
     a: s.slice(start, s.length - end).join(''),
     b: t.slice(start, t.length - end).join(''),
   };
+}
+
+/** Code points spelled out per differing part at most. */
+const MAX_CODES = 4;
+
+/** `"А" (U+0410)`: a part as printed, with the code points of what it shows; `nothing` if empty. */
+function describePart(part: string): string {
+  if (part === '') return 'nothing';
+  const hidden = new Set(hiddenCharacters(part).map((h) => h.char));
+  const shown = [...part].filter((c) => !hidden.has(c));
+  const codes = shown.slice(0, MAX_CODES).map(codePointLabel);
+  if (shown.length > MAX_CODES) codes.push('…');
+  return `"${visibleText(part)}"${codes.length > 0 ? ` (${codes.join(' ')})` : ''}`;
+}
+
+/**
+ * How look-alike `a` differs from `b`, for a message:
+ * `"А" (U+0410) where "ALPHA" has "A" (U+0041)` (`other` names `b`, default "the other").
+ */
+export function describeConfusable(a: string, b: string, other = 'the other'): string {
+  const diff = confusableDifference(a, b);
+  return `${describePart(diff.a)} where ${other} has ${describePart(diff.b)}`;
 }

@@ -1,8 +1,13 @@
 /** Turns findings (pointers) into diagnostics (file, line, column) using the source map. */
 import type { Diagnostic, Finding, RelatedLocation } from '../model/index.js';
+import { visibleText } from '../model/index.js';
 import type { SourceMap } from '../load/index.js';
 
-/** Resolves the position of each finding and of its related places. */
+/**
+ * Resolves the position of each finding and of its related places. Messages echo names from the
+ * file; here, in one place for every rule, characters that would not show as themselves (a
+ * right-to-left override, a zero-width space, a newline) are written as `⟨U+XXXX⟩`.
+ */
 export function locateFindings(
   findings: readonly (Finding & { offset?: number })[],
   file: string,
@@ -20,14 +25,14 @@ export function locateFindings(
         file: r.file ?? file,
         line: pos.line,
         column: pos.column,
-        message: r.message,
+        message: visibleText(r.message),
         pointer: r.pointer,
       };
     });
     const d: Diagnostic = {
       rule: f.rule,
       severity: f.severity,
-      message: f.message,
+      message: visibleText(f.message),
       file,
       line: at.line,
       column: at.column,

@@ -54,7 +54,10 @@ const MIXED = {
 describe('validateTopology', () => {
   it('validates a topology of EC P-256, EC P-384, Ed25519 and RSA certificates clean', async () => {
     const run = await ws.run(MIXED, {
-      load: { resolveSecrets: true, env: { AVNET_HQ_EAST: 'a', AVNET_HQ_OLD: 'b' } },
+      load: {
+        resolveSecrets: true,
+        env: { AVNET_HQ_EAST: 'hq-east-k3J9vQ2x', AVNET_HQ_OLD: 'hq-old-Lm8tWr5z' },
+      },
     });
     expect(run.diagnostics).toEqual([]);
     expect([run.result.errors, run.result.warnings]).toEqual([0, 0]);
@@ -169,5 +172,29 @@ describe('validateTopology', () => {
   it('has every topology rule registered once', () => {
     const ids = TOPOLOGY_RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('shows invisible and bidirectional characters of names escaped in every message', async () => {
+    const run = await ws.run(
+      HEAD +
+        lines(
+          'servers:',
+          '  "MAIN\\u202EX": {address: main.example, certificates: [certs/MAIN.pem]}',
+          '  "AU\\u200BX": {address: main.example, certificates: [certs/AUX.pem]}',
+          'links:',
+          '  - {parent: "MAIN\\u202EX", child: "MAIN\\u202EX", password: {env: P}}',
+          '  - {parent: "AU\\u200BX", child: "B\\u2066", password: {env: P}}',
+        ),
+    );
+    const rules = new Set(run.diagnostics.map((d) => d.rule));
+    for (const r of ['self-link', 'duplicate-address', 'unknown-server', 'invisible-character'])
+      expect(rules).toContain(r);
+    const texts = run.diagnostics.flatMap((d) => [
+      d.message,
+      ...(d.related ?? []).map((r) => r.message),
+    ]);
+    for (const t of texts) expect(t).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b]/);
+    expect(texts.join('\n')).toContain('MAIN⟨U+202E⟩X');
+    expect(texts.join('\n')).toContain('AU⟨U+200B⟩X');
   });
 });

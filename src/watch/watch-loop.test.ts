@@ -141,7 +141,7 @@ describe('watchTopology', () => {
     await writeFile(run.file, topologyYaml({ aux1Certificate: 'certs/new/AUX1.pem' }));
     const moved = await cycleAfter(run, 2);
     // Same certificate content under a new path: nothing to change on the servers.
-    expect(moved).toMatchObject({ trigger: 'change', outcome: 'planned', changes: 0 });
+    expect(moved).toMatchObject({ trigger: 'change', outcome: 'in-sync', changes: 0 });
 
     await saveByRename(path.join(run.dir, 'certs', 'new', 'AUX1.pem'), spareCertificate());
     const byCert = await cycleAfter(run, 3);
@@ -259,7 +259,7 @@ describe('watchTopology', () => {
     const quiet = await waitFor('a quiet interval cycle', () =>
       run.cycles.find((c) => c.number > healed.number && c.trigger === 'interval'),
     );
-    expect(quiet).toMatchObject({ outcome: 'planned', changes: 0, applied: false });
+    expect(quiet).toMatchObject({ outcome: 'in-sync', changes: 0, applied: false });
   });
 
   it('reports a locked state and retries once the lock is released', async () => {
@@ -268,14 +268,29 @@ describe('watchTopology', () => {
     const lock = await other.acquireLock('apply', quietContext());
     await writeFile(run.file, topologyYaml({ aux1Encryption: 'no' }));
     const failed = await cycleAfter(run, 1);
-    expect(failed.outcome).toBe('error');
-    expect(failed.error?.message).toMatch(/locked/);
+    expect(failed.outcome).toBe('refused');
+    expect(failed.result?.outcome === 'refused' && failed.result.refusal.reason).toBe('locked');
     expect(failed.nextRunAt).not.toBeNull();
     await lock.release();
     const retried = await waitFor('the retry', () =>
       run.cycles.find((c) => c.trigger === 'retry' && c.outcome === 'applied'),
     );
     expect(retried.changes).toBe(2);
+  });
+
+  it('watches the referenced files too when the first cycle finds the state locked', async () => {
+    const folder = await tempNetwork('avnet-watch-locked-');
+    dirs.push(folder);
+    const lock = await new DirBackend({ dir: path.join(folder, 'state') }).acquireLock(
+      'apply',
+      quietContext(),
+    );
+    let ready: readonly string[] = [];
+    const run = await startWatch({ retryMs: 60_000, onReady: (files) => (ready = files) }, folder);
+    expect(run.cycles[0]?.outcome).toBe('refused');
+    await lock.release();
+    expect(ready).toContain('topology.yaml');
+    expect(ready.some((f) => f.startsWith('certs/'))).toBe(true);
   });
 
   it('on abort, finishes the running cycle, releases the lock and closes the watchers', async () => {

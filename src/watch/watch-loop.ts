@@ -8,6 +8,8 @@
 import path from 'node:path';
 import type { Context } from '../model/index.js';
 import {
+  ranApply,
+  readingOf,
   reconcileOnce,
   type ReconcileOptions,
   type ReconcileOutcome,
@@ -314,7 +316,8 @@ class WatchLoop {
       : error
         ? 'error'
         : result?.outcome;
-    if (outcome === 'error' || outcome === 'failed') {
+    const retry = result ? needsRetry(result) : outcome === 'error';
+    if (retry) {
       // The next change must not be skipped as "unchanged": the last run did not succeed.
       this.lastDigests = undefined;
     }
@@ -329,7 +332,7 @@ class WatchLoop {
       nextRunAt = this.queued ? this.ctx.clock.now() : (this.timerAt ?? null);
     } else if (!this.stopping) {
       if (this.queued) nextRunAt = this.ctx.clock.now();
-      else if (outcome === 'error' || outcome === 'failed') {
+      else if (retry) {
         nextRunAt = this.schedule(
           'retry',
           this.intervalMs > 0 ? Math.min(this.retryMs, this.intervalMs) : this.retryMs,
@@ -340,7 +343,7 @@ class WatchLoop {
     if (ran && outcome) {
       this.cycles++;
       this.lastOutcome = outcome;
-      const applied = result?.apply !== undefined;
+      const applied = result !== undefined && ranApply(result);
       if (applied) this.appliedCycles++;
       const cycle: WatchCycle = {
         number: this.cycles,
@@ -349,7 +352,7 @@ class WatchLoop {
         startedAt,
         durationMs: Math.round(performance.now() - t0),
         outcome,
-        changes: result?.plan?.changes.length ?? 0,
+        changes: (result && readingOf(result)?.plan.changes.length) ?? 0,
         applied,
         ...(result ? { result } : {}),
         ...(error ? { error } : {}),
@@ -415,6 +418,18 @@ class WatchLoop {
       );
     }
   }
+}
+
+/**
+ * True when a cycle did not get through and is worth retrying soon: a server failed or could not
+ * be read, or the state is locked by another operation.
+ */
+function needsRetry(result: ReconcileResult): boolean {
+  return (
+    result.outcome === 'failed' ||
+    result.outcome === 'incomplete' ||
+    (result.outcome === 'refused' && result.refusal.reason === 'locked')
+  );
 }
 
 /** Watches a topology and reconciles on every change and interval until `ctx.signal` aborts. */

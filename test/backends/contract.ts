@@ -188,14 +188,15 @@ export function describeBackendContract(
       expect(await backend.listServers(ctx)).toContain(a);
     });
 
-    it('hands out one lock at a time and names its holder', async () => {
+    it('hands out one lock at a time and names its holder, if it has locks', async () => {
+      if (!backend.acquireLock) return;
       const lock = await backend.acquireLock('apply', ctx);
       expect(lock.info.operation).toBe('apply');
       expect(lock.info.id).toBeTruthy();
       const other = subject.second ?? backend;
-      await expect(other.acquireLock('apply', ctx)).rejects.toBeInstanceOf(LockedError);
+      await expect(other.acquireLock!('apply', ctx)).rejects.toBeInstanceOf(LockedError);
       await lock.release();
-      const again = await other.acquireLock('watch', ctx);
+      const again = await other.acquireLock!('watch', ctx);
       await again.release();
     });
 

@@ -15,6 +15,7 @@ import { formatPlanJson } from '../../src/plan/plan-json.js';
 import { formatPlanMarkdown } from '../../src/output/plan-markdown.js';
 import { formatPlanRunbook } from '../../src/output/plan-runbook.js';
 import { formatPlanText } from '../../src/output/plan-text.js';
+import { explainResult, expectOutcome, planOf } from '../helpers/outcome.js';
 
 const SCENARIOS_DIR = import.meta.dirname;
 
@@ -75,11 +76,11 @@ async function renderScenario(
     },
     quietContext(),
   );
-  expect(result.outcome, result.message).toBe('planned');
+  expect(result.outcome, explainResult(result)).toBe('planned');
   // The file is shown as given; the snapshots must not depend on where the repository lives.
   const plan: Plan = {
-    ...result.plan!,
-    topology: { ...result.plan!.topology, file: 'topology.yaml' },
+    ...planOf(result),
+    topology: { ...planOf(result).topology, file: 'topology.yaml' },
   };
   const topology = result.checked.loaded.topology;
   return {
@@ -87,7 +88,10 @@ async function renderScenario(
     outputs: {
       text: formatPlanText(plan, plainColors, (s) => `state/${s}.json`),
       json: formatPlanJson(plan),
-      markdown: formatPlanMarkdown(plan, { topology, desired: result.desired }),
+      markdown: formatPlanMarkdown(plan, {
+        topology,
+        desired: expectOutcome(result, 'planned').reading.desired,
+      }),
       runbook: formatPlanRunbook(plan, { topology }),
     },
   };

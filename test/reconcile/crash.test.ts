@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerState } from '../../src/backends/index.js';
 import { makeNetwork, runCli, type TestNetwork } from './network.js';
 import { writeFastCertificates } from './fast-certs.js';
+import { planOf } from '../helpers/outcome.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/avnet.js');
 const SERVERS = 120;
@@ -80,7 +81,7 @@ describe('crash safety', () => {
     expect(final.code).toBe(0);
     expect(await stateFilesAreValid(net.state)).toBe(SERVERS);
     const plan = await net.reconcile('plan');
-    expect(plan.plan?.changes).toEqual([]);
+    expect(planOf(plan).changes).toEqual([]);
     const again = await runCli(['apply', 'topology.yaml', '--yes', '--format', 'json'], {
       cwd: net.dir,
       env: net.env,

@@ -72,13 +72,22 @@ describe('avnet sim + http backend (examples/basic)', { timeout: 90_000 }, () =>
     const applied = await avnet(http('apply', copy.file, '--yes', '--wait', '20s'));
     expect(applied.stderr).toBe(applied.stderr); // keep for the secret scan
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toContain('Apply complete: 2 servers applied, 6 writes.');
-    expect(applied.stdout).toMatch(/All 1 link is online/);
+    expect(applied.stdout).toContain('Apply complete: 2 servers applied (6 writes).');
+    expect(applied.stdout).toMatch(/The link is online/);
 
     const json = await avnet(http('status', copy.file, '--format', 'json'));
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual({
-      links: [{ a: 'MAIN', b: 'AUXILIARY', type: 'parent-child', state: 'online', error: null }],
+      links: [
+        {
+          a: 'MAIN',
+          b: 'AUXILIARY',
+          type: 'parent-child',
+          state: 'online',
+          error: null,
+          reason: null,
+        },
+      ],
     });
     const text = await avnet(http('status', copy.file));
     expect(text.code).toBe(0);
@@ -158,6 +167,6 @@ describe('avnet sim + http backend (examples/basic)', { timeout: 90_000 }, () =>
     }
     const repaired = await avnet(http('apply', copy.file, '--yes', '--wait', '20s'));
     expect(repaired.code).toBe(0);
-    expect(repaired.stdout).toMatch(/All 1 link is online/);
+    expect(repaired.stdout).toMatch(/The link is online/);
   });
 });

@@ -50,11 +50,11 @@ describe('avnet sim + http backend (examples/enterprise)', { timeout: 90_000 }, 
     );
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).links).toEqual([
-      { a: 'HQ', b: 'EU', type: 'parent-child', state: 'online', error: null },
-      { a: 'HQ', b: 'US', type: 'parent-child', state: 'online', error: null },
-      { a: 'HQ', b: 'APAC', type: 'parent-child', state: 'online', error: null },
-      { a: 'EU', b: 'US', type: 'peer', state: 'online', error: null },
-      { a: 'APAC', b: 'LEGACY', type: 'parent-child', state: 'online', error: null },
+      { a: 'HQ', b: 'EU', type: 'parent-child', state: 'online', error: null, reason: null },
+      { a: 'HQ', b: 'US', type: 'parent-child', state: 'online', error: null, reason: null },
+      { a: 'HQ', b: 'APAC', type: 'parent-child', state: 'online', error: null, reason: null },
+      { a: 'EU', b: 'US', type: 'peer', state: 'online', error: null, reason: null },
+      { a: 'APAC', b: 'LEGACY', type: 'parent-child', state: 'online', error: null, reason: null },
     ]);
     const stopped = await sim.stop();
     expect(stopped.code).toBe(0);

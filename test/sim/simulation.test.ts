@@ -98,7 +98,7 @@ describe('startSimulation', () => {
       );
       const merged = await backend.linkStatus(quietContext());
       expect(merged).toEqual([
-        { a: 'EAST', b: 'WEST', type: 'peer', state: 'online', error: null },
+        { a: 'EAST', b: 'WEST', type: 'peer', state: 'online', reason: null, detail: null },
       ]);
       await eventually(
         () =>

@@ -45,10 +45,19 @@ describe('status with the dir backend', () => {
       /^Derived from stored state: this backend cannot observe live links/,
     );
     expect(text.stdout).toMatch(/^ {2}MAIN -> AUXILIARY\s+online$/m);
-    expect(text.stdout).toContain('All 1 link is online.');
+    expect(text.stdout).toContain('The link is online.');
     const json = await avnet(copy.dir, 'status', '--format', 'json');
     expect(JSON.parse(json.stdout)).toEqual({
-      links: [{ a: 'MAIN', b: 'AUXILIARY', type: 'parent-child', state: 'online', error: null }],
+      links: [
+        {
+          a: 'MAIN',
+          b: 'AUXILIARY',
+          type: 'parent-child',
+          state: 'online',
+          error: null,
+          reason: null,
+        },
+      ],
     });
     expect(json.stderr).toMatch(/cannot observe live links/);
   });
@@ -79,7 +88,7 @@ describe('status with the dir backend', () => {
     );
     const applied = await avnet(copy.dir, 'apply', '--yes', '--wait', '5s');
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toContain('All 1 link is online');
+    expect(applied.stdout).toContain('The link is online');
     expect((await avnet(copy.dir, 'status')).code).toBe(0);
   });
 

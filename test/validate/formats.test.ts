@@ -102,8 +102,8 @@ describe('--format text', () => {
       ['plaintext-secret', 'warning', 15, 15],
       ['unknown-server', 'error', 17, 12],
     ]);
-    // The message stays on one line: the newline in the server name is shown escaped.
-    expect(parsed[2]!.msg).toBe('server "100%\\nDONE,x:y" is not defined in servers');
+    // The message stays on one line: the newline in the server name is shown as ⟨U+000A⟩.
+    expect(parsed[2]!.msg).toBe('server "100%⟨U+000A⟩DONE,x:y" is not defined in servers');
 
     // Each head is followed by the numbered source line and a caret under the column.
     for (const p of parsed) {
@@ -217,7 +217,7 @@ describe('--format json', () => {
       line: 17,
       column: 12,
       pointer: '/links/1/child',
-      message: 'server "100%\nDONE,x:y" is not defined in servers',
+      message: 'server "100%⟨U+000A⟩DONE,x:y" is not defined in servers',
     });
   });
 
@@ -255,8 +255,8 @@ describe('--format github', () => {
       ['error', 'unknown-server', '17', '12'],
     ]);
     for (const p of parsed) expect(p.props.file).toBe(file);
-    // `%` and the newline are escaped in the message; `,` and `:` may stay there.
-    expect(parsed[2]!.data).toBe('server "100%25%0ADONE,x:y" is not defined in servers');
+    // `%` is escaped in the message (the newline is already shown as ⟨U+000A⟩); `,` and `:` may stay.
+    expect(parsed[2]!.data).toBe('server "100%25⟨U+000A⟩DONE,x:y" is not defined in servers');
   });
 
   it('prints warnings as errors under --strict, and nothing for a clean file', async () => {

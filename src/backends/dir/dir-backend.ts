@@ -208,6 +208,13 @@ export class DirBackend implements Backend {
     return this.opts.dir;
   }
 
+  stateFolder(): string {
+    return this.opts.dir;
+  }
+
+  /** Nothing stays open between calls: every file is opened and closed by the call that needs it. */
+  async close(): Promise<void> {}
+
   /** The file holding a server's state. */
   fileOf(name: string): string {
     return path.join(this.opts.dir, encodeServerFileName(name));
@@ -332,6 +339,7 @@ export class DirBackend implements Backend {
     await mkdir(this.opts.dir, { recursive: true, mode: 0o700 });
     const file = path.join(this.opts.dir, LOCK_FILE);
     const info = newLockInfo(operation, ctx, this.opts.owner);
+    let replaced: LockInfo | null = null;
     for (let attempt = 0; attempt < 3; attempt++) {
       let handle: FileHandle | undefined;
       try {
@@ -364,6 +372,7 @@ export class DirBackend implements Backend {
         let released = false;
         return {
           info,
+          replaced,
           release: async () => {
             if (released) return;
             released = true;
@@ -406,6 +415,7 @@ export class DirBackend implements Backend {
           'removing stale lock of a process that is no longer running',
         );
         await removeIfSame(file, held.ino);
+        replaced = holder;
         continue;
       }
       throw new LockedError(

@@ -5,13 +5,22 @@ import type { Command } from 'commander';
 import type { Plan } from '../../model/index.js';
 import {
   applySavedPlan,
+  failedServers,
+  keepBackend,
   knownSecretValues,
+  ranApply,
+  readingOf,
   reconcileOnce,
   type ReconcileResult,
 } from '../../engine/index.js';
 import { looksLikeSavedPlan, parseSavedPlan, planToJson } from '../../plan/index.js';
-import { formatPlanText, planSummaryLine } from '../../output/index.js';
-import { LockedError } from '../../backends/index.js';
+import {
+  describeRefusal,
+  describeStaleLock,
+  describeUnread,
+  formatPlanText,
+  planSummaryLine,
+} from '../../output/index.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import {
@@ -23,7 +32,7 @@ import {
 import { addReconcileFlags, choiceFlag, durationFlag, type ReconcileFlags } from '../options.js';
 import { resolveTopologyPath } from '../paths.js';
 import { askToApply, createProgress, isInteractive } from '../confirm.js';
-import { describeWhere, formatApplyReport, reportDiagnostics } from '../reports.js';
+import { formatApplyReport, renderPlan, reportDiagnostics } from '../reports.js';
 import { DEFAULT_WAIT_SECONDS, waitAfterApply } from '../wait-links.js';
 
 interface ApplyFlags extends BackendFlags, ReconcileFlags {
@@ -64,18 +73,22 @@ export function registerApply(
 }
 
 function resultJson(result: ReconcileResult): string {
+  const reading = readingOf(result);
+  const applied = ranApply(result) ? result : undefined;
   return (
     JSON.stringify(
       {
         outcome: result.outcome,
-        ...(result.message ? { message: result.message } : {}),
-        plan: result.plan ? planToJson(result.plan) : null,
-        servers: result.apply?.servers ?? [],
-        writes: result.apply?.writes ?? 0,
-        failed: result.apply?.failed ?? 0,
-        converged: result.verify
-          ? result.verify.changes.length === 0 && result.verify.errors.length === 0
-          : null,
+        ...(result.outcome === 'refused'
+          ? { reason: result.refusal.reason, message: describeRefusal(result.refusal) }
+          : {}),
+        plan: reading ? planToJson(reading.plan) : null,
+        servers: applied?.apply.servers ?? [],
+        unread: reading?.unread ?? [],
+        writes: applied?.apply.writes ?? 0,
+        failed: applied ? failedServers(applied) : (reading?.unread.length ?? 0),
+        verify: applied ? applied.verify.status : null,
+        converged: applied ? applied.verify.status === 'converged' : null,
       },
       null,
       2,
@@ -95,6 +108,23 @@ async function applyCommand(env: CommandEnv, fileArg: string, flags: ApplyFlags)
   } catch {
     text = undefined; // the load stage reports unreadable files precisely
   }
+  const saved = text !== undefined && looksLikeSavedPlan(text) ? parseSavedPlan(text) : undefined;
+  if (saved && !saved.ok) throw new UsageError(`${fileArg}: ${saved.reason}`);
+  const topologyFile = saved ? saved.plan.json.saved.topologyPath : file;
+  const open = backendFactory(
+    saved
+      ? {
+          ...flags,
+          backend: saved.plan.json.backend.type,
+          state: flags.state ?? saved.plan.json.backend.state,
+        }
+      : flags,
+    topologyFile,
+    env.io.cwd,
+    env.io.env,
+  );
+  // `--wait` polls the same backend after the apply, so the command keeps it open and closes it.
+  const keeper = flags.wait !== undefined ? keepBackend(open) : undefined;
   const progress = createProgress(env.io);
   const confirm = flags.yes
     ? undefined
@@ -109,93 +139,90 @@ async function applyCommand(env: CommandEnv, fileArg: string, flags: ApplyFlags)
     concurrency: flags.concurrency,
     confirm,
     onProgress: (p: Parameters<typeof progress.update>[0]) => progress.update(p),
+    backend: keeper ?? open,
   };
-  let result: ReconcileResult;
   try {
-    if (text !== undefined && looksLikeSavedPlan(text)) {
-      const parsed = parseSavedPlan(text);
-      if (!parsed.ok) throw new UsageError(`${fileArg}: ${parsed.reason}`);
-      const saved = parsed.plan;
-      const stateDir = flags.state ?? saved.json.backend.state;
-      result = await applySavedPlan(
-        {
-          ...common,
-          saved,
-          backend: backendFactory(
-            { ...flags, backend: saved.json.backend.type, state: stateDir },
-            saved.json.saved.topologyPath,
-            env.io.cwd,
-            env.io.env,
-          ),
-        },
-        env.context,
-      );
-    } else {
-      result = await reconcileOnce(
-        {
-          ...common,
-          ...reconcileOptionsFrom(flags, file, env.io.cwd, env.io.env),
-          mode: 'apply',
-        },
-        env.context,
-      );
+    let result: ReconcileResult;
+    try {
+      result = saved
+        ? await applySavedPlan({ ...common, saved: saved.plan }, env.context)
+        : await reconcileOnce(
+            {
+              ...reconcileOptionsFrom(flags, file, env.io.cwd, env.io.env),
+              ...common,
+              mode: 'apply',
+            },
+            env.context,
+          );
+    } finally {
+      progress.stop();
     }
-  } catch (err) {
-    progress.stop();
-    if (err instanceof LockedError) {
-      env.err(`avnet: ${err.message}\n`);
-      return EXIT_FAILURE;
-    }
-    throw err;
+    const code = reportApply(env, result, flags, fileArg);
+    if (flags.wait === undefined || !keeper?.current()) return code;
+    if (!['applied', 'failed', 'in-sync'].includes(result.outcome)) return code;
+    return await waitAfterApply(
+      env,
+      result,
+      keeper.current()!,
+      flags.wait === true ? DEFAULT_WAIT_SECONDS : flags.wait,
+      code,
+      { json: flags.format === 'json', targets: flags.target, concurrency: flags.concurrency },
+    );
+  } finally {
+    await keeper?.close();
   }
-  progress.stop();
+}
+
+/** Prints what the apply did, in words chosen from its outcome; returns the exit code. */
+function reportApply(
+  env: CommandEnv,
+  result: ReconcileResult,
+  flags: ApplyFlags,
+  fileArg: string,
+): number {
   env.redactor.add(knownSecretValues(result.checked.loaded));
   if (result.checked.loaded.missing)
     throw new UsageError(`topology file ${fileArg} does not exist`);
   reportDiagnostics(env, result, flags.strict ?? false);
   if (flags.format === 'json') env.out(resultJson(result));
+  const text = flags.format === 'text';
+  if (ranApply(result) && result.staleLockRemoved)
+    env.err(`avnet: ${describeStaleLock(result.staleLockRemoved)}\n`);
   switch (result.outcome) {
     case 'invalid':
       env.err(`avnet: ${fileArg} is not valid; nothing was changed\n`);
       return EXIT_FAILURE;
     case 'refused':
-      if (!result.plan && result.message?.startsWith('unknown --target'))
-        throw new UsageError(result.message);
-      env.err(`avnet: refusing to apply: ${result.message}\n`);
+      if (result.refusal.reason === 'unknown-target')
+        throw new UsageError(describeRefusal(result.refusal));
+      if (text && result.reading && result.refusal.reason === 'deletes-everything')
+        env.out(renderPlan('text', { checked: result.checked, reading: result.reading }, env));
+      env.err(`avnet: refusing to apply: ${describeRefusal(result.refusal)}\n`);
+      if (result.reading && result.reading.unread.length > 0)
+        env.err(describeUnread(result.reading.unread).join('\n') + '\n');
       return EXIT_FAILURE;
     case 'cancelled':
       env.err('Apply cancelled; nothing was changed.\n');
       return EXIT_OK;
-    default:
-      break;
-  }
-  const plan = result.plan!;
-  if (flags.format === 'text') {
-    if (flags.yes || plan.changes.length === 0)
-      env.out(formatPlanText(plan, env.colors, (s) => describeWhere(env, result, s)));
-    if (result.apply) env.out('\n' + formatApplyReport(result.apply, env));
-    if (result.verify && (result.verify.changes.length > 0 || result.verify.errors.length > 0)) {
-      env.out(
-        env.colors.yellow(
-          `Not yet converged: ${result.verify.changes.length} change(s) remain; run apply again.\n`,
-        ),
+    case 'in-sync':
+      if (text) env.out(renderPlan('text', result, env));
+      return EXIT_OK;
+    case 'incomplete':
+      if (text) env.out(renderPlan('text', result, env));
+      env.err(
+        `avnet: nothing was applied: the servers that were read need no changes, but ${result.reading.unread.length} could not be read\n` +
+          describeUnread(result.reading.unread).join('\n') +
+          '\n',
       );
-    }
+      return EXIT_FAILURE;
+    case 'applied':
+    case 'failed':
+      if (text) {
+        if (flags.yes) env.out(renderPlan('text', result, env));
+        env.out('\n' + formatApplyReport(result, env));
+      }
+      return result.outcome === 'applied' ? EXIT_OK : EXIT_FAILURE;
+    case 'planned':
+      throw new Error('apply ended without applying its plan');
   }
-  const code = result.outcome === 'failed' ? EXIT_FAILURE : EXIT_OK;
-  if (flags.wait === undefined) {
-    await result.backend?.close?.();
-    return code;
-  }
-  return waitAfterApply(
-    env,
-    result,
-    flags.wait === true ? DEFAULT_WAIT_SECONDS : flags.wait,
-    code,
-    {
-      json: flags.format === 'json',
-      targets: flags.target,
-      concurrency: flags.concurrency,
-    },
-  );
 }

@@ -1,8 +1,6 @@
 /** `avnet audit [FILE]`: check what the servers actually hold with the actual-state rules. */
-import path from 'node:path';
 import type { Command } from 'commander';
-import { DirBackend } from '../../backends/index.js';
-import { auditBackend } from '../../engine/index.js';
+import { auditNetwork } from '../../engine/index.js';
 import {
   DIAGNOSTIC_FORMATS,
   reportFails,
@@ -13,9 +11,9 @@ import {
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { addBackendFlags, type BackendFlags } from '../backend-flags.js';
-import { openBackendFor } from '../backend-target.js';
+import { backendLabel, backendTargetFor } from '../backend-target.js';
 import { choiceFlag } from '../options.js';
-import { renderReport } from '../reports.js';
+import { describeNoState, renderReport, reportTopologyUnusable } from '../reports.js';
 
 interface AuditFlags extends BackendFlags {
   format: DiagnosticFormat;
@@ -54,32 +52,33 @@ async function auditCommand(
   fileArg: string | undefined,
   flags: AuditFlags,
 ): Promise<number> {
-  const { backend, servers } = await openBackendFor(env, fileArg, flags);
-  try {
-    const audit = await auditBackend(
-      backend,
-      { servers, concurrency: flags.concurrency },
-      env.context,
-    );
-    for (const s of audit.actual.values())
-      env.redactor.add(s.neighbors.map((e) => e.password ?? ''));
-    const label =
-      backend instanceof DirBackend
-        ? path.relative(env.io.cwd, backend.dir) || '.'
-        : `${backend.type} backend`;
-    const entries = [...audit.actual.values()].reduce((n, s) => n + s.neighbors.length, 0);
-    const report: DiagnosticReport = {
-      file: label,
-      diagnostics: audit.diagnostics,
-      strict: flags.strict ?? false,
-      servers: audit.actual.size,
-      links: Math.ceil(entries / 2),
-      unreadable: audit.errors.map((e) => e.server),
-    };
-    env.out(renderReport(flags.format, report, env));
-    for (const e of audit.errors) env.err(`avnet: ${serverMessage(e.server, e.message)}\n`);
-    return reportFails(report) ? EXIT_FAILURE : EXIT_OK;
-  } finally {
-    await backend.close?.();
+  const target = await backendTargetFor(env, fileArg, flags);
+  const audit = await auditNetwork(
+    { file: target.file, backend: target.open, env: env.io.env, concurrency: flags.concurrency },
+    env.context,
+  );
+  switch (audit.outcome) {
+    case 'invalid':
+      reportTopologyUnusable(env, audit.checked, fileArg, 'audited');
+      return EXIT_FAILURE;
+    case 'no-state':
+      env.err(`avnet: ${describeNoState(env, audit)}; nothing was audited\n`);
+      return EXIT_FAILURE;
+    case 'audited': {
+      for (const s of audit.actual.values())
+        env.redactor.add(s.neighbors.map((e) => e.password ?? ''));
+      const entries = [...audit.actual.values()].reduce((n, s) => n + s.neighbors.length, 0);
+      const report: DiagnosticReport = {
+        file: backendLabel(env, audit.backend),
+        diagnostics: audit.diagnostics,
+        strict: flags.strict ?? false,
+        servers: audit.actual.size,
+        links: Math.ceil(entries / 2),
+        unreadable: audit.unread.map((e) => e.server),
+      };
+      env.out(renderReport(flags.format, report, env));
+      for (const e of audit.unread) env.err(`avnet: ${serverMessage(e.server, e.message)}\n`);
+      return reportFails(report) ? EXIT_FAILURE : EXIT_OK;
+    }
   }
 }

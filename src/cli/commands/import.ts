@@ -2,14 +2,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { importFromBackend } from '../../engine/index.js';
+import { importNetwork } from '../../engine/index.js';
 import { writeFileAtomic } from '../../backends/index.js';
 import { packageFile } from '../../util/package-root.js';
 import { serverMessage } from '../../output/index.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { addBackendFlags, type BackendFlags } from '../backend-flags.js';
-import { openBackendFor } from '../backend-target.js';
+import { backendTargetFor } from '../backend-target.js';
+import { describeNoState, reportTopologyUnusable } from '../reports.js';
 import { choiceFlag } from '../options.js';
 
 interface ImportFlags extends BackendFlags {
@@ -66,26 +67,30 @@ async function importCommand(
 ): Promise<number> {
   const outDir = path.resolve(env.io.cwd, flags.out);
   const topologyFile = path.join(outDir, 'topology.yaml');
-  const { backend, servers } = await openBackendFor(env, fileArg, flags);
-  let result;
-  try {
-    result = await importFromBackend(
-      backend,
-      {
-        servers,
-        concurrency: flags.concurrency,
-        name: flags.name,
-        envPrefix: flags.envPrefix,
-        schemaRef: path.relative(outDir, packageFile('schemas/topology.schema.json')),
-      },
-      env.context,
-    );
-  } finally {
-    await backend.close?.();
+  const target = await backendTargetFor(env, fileArg, flags);
+  const result = await importNetwork(
+    {
+      file: target.file,
+      backend: target.open,
+      env: env.io.env,
+      concurrency: flags.concurrency,
+      name: flags.name,
+      envPrefix: flags.envPrefix,
+      schemaRef: path.relative(outDir, packageFile('schemas/topology.schema.json')),
+    },
+    env.context,
+  );
+  if (result.outcome === 'invalid') {
+    reportTopologyUnusable(env, result.checked, fileArg, 'imported');
+    return EXIT_FAILURE;
+  }
+  if (result.outcome === 'no-state') {
+    env.err(`avnet: ${describeNoState(env, result)}; nothing was written\n`);
+    return EXIT_FAILURE;
   }
   env.redactor.add(result.imported.secrets.map((s) => s.value));
-  if (result.errors.length > 0) {
-    for (const e of result.errors) env.err(`avnet: ${serverMessage(e.server, e.message)}\n`);
+  if (result.unread.length > 0) {
+    for (const e of result.unread) env.err(`avnet: ${serverMessage(e.server, e.message)}\n`);
     env.err('avnet: nothing was written: some servers could not be read\n');
     return EXIT_FAILURE;
   }

@@ -1,9 +1,10 @@
 /** `avnet plan [FILE]`: validate, read actual state, print what apply would change. */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { reconcileOnce, knownSecretValues } from '../../engine/index.js';
+import { reconcileOnce, knownSecretValues, type ReadResult } from '../../engine/index.js';
 import { serializeSavedPlan } from '../../plan/index.js';
-import { writeFileAtomic, DirBackend } from '../../backends/index.js';
+import { writeFileAtomic } from '../../backends/index.js';
+import { describeRefusal, describeUnread } from '../../output/index.js';
 import { EXIT_CHANGES, EXIT_FAILURE, EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { addBackendFlags, reconcileOptionsFrom, type BackendFlags } from '../backend-flags.js';
@@ -51,41 +52,55 @@ async function planCommand(env: CommandEnv, fileArg: string, flags: PlanFlags): 
     { ...reconcileOptionsFrom(flags, file, env.io.cwd, env.io.env), mode: 'plan' },
     env.context,
   );
-  // Only pure descriptions of the backend are used from here on.
-  await result.backend?.close?.();
   env.redactor.add(knownSecretValues(result.checked.loaded));
   if (result.checked.loaded.missing)
     throw new UsageError(`topology file ${fileArg} does not exist`);
   reportDiagnostics(env, result, flags.strict ?? false);
-  if (result.outcome === 'invalid') {
-    env.err(`avnet: ${fileArg} is not valid; nothing was planned\n`);
-    return EXIT_FAILURE;
+  switch (result.outcome) {
+    case 'invalid':
+      env.err(`avnet: ${fileArg} is not valid; nothing was planned\n`);
+      return EXIT_FAILURE;
+    case 'refused':
+      if (result.refusal.reason === 'unknown-target')
+        throw new UsageError(describeRefusal(result.refusal));
+      if (result.reading)
+        env.out(renderPlan(flags.format, { ...result, reading: result.reading }, env));
+      env.err(`avnet: refusing this plan: ${describeRefusal(result.refusal)}\n`);
+      return EXIT_FAILURE;
+    case 'incomplete':
+      env.out(renderPlan(flags.format, result, env));
+      env.err(
+        `avnet: the plan is incomplete: ${result.reading.unread.length} server${result.reading.unread.length === 1 ? '' : 's'} could not be read\n` +
+          describeUnread(result.reading.unread).join('\n') +
+          '\n',
+      );
+      if (flags.out) env.err(`avnet: the plan was not saved to ${flags.out}: it is incomplete\n`);
+      return EXIT_FAILURE;
+    case 'in-sync':
+    case 'planned':
+      env.out(renderPlan(flags.format, result, env));
+      if (flags.out) await savePlan(env, result, file, flags.out);
+      return flags.detailedExitcode && result.outcome === 'planned' ? EXIT_CHANGES : EXIT_OK;
+    default:
+      throw new Error(`plan ended with an apply outcome: ${result.outcome}`);
   }
-  if (result.outcome === 'refused' && !result.plan) {
-    throw new UsageError(result.message ?? 'refused');
-  }
-  const plan = result.plan!;
-  env.out(renderPlan(flags.format, plan, env, result));
-  if (result.outcome === 'refused') {
-    env.err(`avnet: refusing this plan: ${result.message}\n`);
-    return EXIT_FAILURE;
-  }
-  if (flags.out) {
-    const outFile = path.resolve(env.io.cwd, flags.out);
-    const stateDir = result.backend instanceof DirBackend ? result.backend.dir : undefined;
-    await writeFileAtomic(
-      outFile,
-      serializeSavedPlan(plan, {
-        topologyPath: path.resolve(env.io.cwd, file),
-        createdAt: env.context.clock.now().toISOString(),
-        avnet: AVNET_VERSION,
-        stateDir,
-      }),
-      0o644,
-    );
-    env.err(`Saved the plan to ${flags.out}; apply exactly it with: avnet apply ${flags.out}\n`);
-  }
-  if (plan.errors.length > 0) return EXIT_FAILURE;
-  if (flags.detailedExitcode && plan.changes.length > 0) return EXIT_CHANGES;
-  return EXIT_OK;
+}
+
+async function savePlan(
+  env: CommandEnv,
+  result: ReadResult,
+  file: string,
+  out: string,
+): Promise<void> {
+  await writeFileAtomic(
+    path.resolve(env.io.cwd, out),
+    serializeSavedPlan(result.reading.plan, {
+      topologyPath: path.resolve(env.io.cwd, file),
+      createdAt: env.context.clock.now().toISOString(),
+      avnet: AVNET_VERSION,
+      stateDir: result.reading.backend.stateFolder?.(),
+    }),
+    0o644,
+  );
+  env.err(`Saved the plan to ${out}; apply exactly it with: avnet apply ${out}\n`);
 }

@@ -1,10 +1,9 @@
 /** `avnet unlock LOCK_ID`: remove a lock left by a crashed apply (like `terraform force-unlock`). */
 import type { Command } from 'commander';
-import { DirBackend } from '../../backends/index.js';
 import { EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { addBackendFlags, type BackendFlags } from '../backend-flags.js';
-import { openBackendFor } from '../backend-target.js';
+import { backendTargetFor } from '../backend-target.js';
 
 /** Registers the unlock command. */
 export function registerUnlock(
@@ -19,10 +18,11 @@ export function registerUnlock(
       .argument('[file]', 'topology file (to find the default state folder)'),
   ).action(async (id: string, file: string | undefined, flags: BackendFlags) => {
     await run(async (env) => {
-      const { backend } = await openBackendFor(env, file, flags);
-      if (!(backend instanceof DirBackend))
-        throw new UsageError('only the dir backend has a lock to remove');
+      const target = await backendTargetFor(env, file, flags);
+      const backend = await target.open([]);
       try {
+        if (!backend.forceUnlock)
+          throw new UsageError(`the ${backend.type} backend keeps no lock to remove`);
         const removed = await backend.forceUnlock(id);
         env.out(
           removed
@@ -30,7 +30,9 @@ export function registerUnlock(
             : 'The state is not locked.\n',
         );
       } catch (err) {
-        throw new UsageError((err as Error).message);
+        throw err instanceof UsageError ? err : new UsageError((err as Error).message);
+      } finally {
+        await backend.close();
       }
       return EXIT_OK;
     });

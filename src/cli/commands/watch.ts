@@ -6,7 +6,14 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Logger } from '../../model/index.js';
-import { knownSecretValues } from '../../engine/index.js';
+import {
+  failedServers,
+  keepBackend,
+  knownSecretValues,
+  ranApply,
+  readingOf,
+} from '../../engine/index.js';
+import { describeRefusal, describeStaleLock, describeUnread } from '../../output/index.js';
 import { planToJson } from '../../plan/index.js';
 import {
   DEFAULT_DEBOUNCE_MS,
@@ -110,6 +117,8 @@ function describeTrigger(cycle: WatchCycle): string {
 
 function cycleJson(cycle: WatchCycle): string {
   const r = cycle.result;
+  const reading = r ? readingOf(r) : null;
+  const applied = r && ranApply(r) ? r : undefined;
   return (
     JSON.stringify({
       cycle: cycle.number,
@@ -124,15 +133,29 @@ function cycleJson(cycle: WatchCycle): string {
       ...(r
         ? { errors: r.checked.validation.errors, warnings: r.checked.validation.warnings }
         : {}),
-      ...(r?.message ? { message: r.message } : {}),
+      ...(r?.outcome === 'refused'
+        ? { reason: r.refusal.reason, message: describeRefusal(r.refusal) }
+        : {}),
       ...(cycle.error ? { message: cycle.error.message } : {}),
-      plan: r?.plan && cycle.outcome !== 'invalid' ? planToJson(r.plan) : null,
-      apply: r?.apply
-        ? { servers: r.apply.servers, writes: r.apply.writes, failed: r.apply.failed }
+      plan: reading ? planToJson(reading.plan) : null,
+      unread: reading?.unread ?? [],
+      apply: applied
+        ? {
+            servers: applied.apply.servers,
+            writes: applied.apply.writes,
+            failed: failedServers(applied),
+          }
         : null,
-      converged: r?.verify ? r.verify.changes.length === 0 && r.verify.errors.length === 0 : null,
+      verify: applied ? applied.verify.status : null,
+      converged: applied ? applied.verify.status === 'converged' : null,
     }) + '\n'
   );
+}
+
+/** One line for an interval cycle that found the servers as they should be. */
+function heartbeat(cycle: WatchCycle, servers: number): string {
+  const next = cycle.nextRunAt ? `; next check at ${clockTime(cycle.nextRunAt)}` : '';
+  return `${clockTime(cycle.startedAt)} cycle ${cycle.number} (interval): in sync, ${servers} server${servers === 1 ? '' : 's'} read${next}\n`;
 }
 
 function reportCycle(env: CommandEnv, cycle: WatchCycle, flags: WatchFlags, fileArg: string): void {
@@ -140,7 +163,11 @@ function reportCycle(env: CommandEnv, cycle: WatchCycle, flags: WatchFlags, file
   if (r) env.redactor.add(knownSecretValues(r.checked.loaded));
   const json = flags.format === 'json';
   if (json) env.out(cycleJson(cycle));
-  else
+  else if (cycle.trigger === 'interval' && r?.outcome === 'in-sync') {
+    // A quiet drift check: one line, not a whole plan, so the terminal stays readable for hours.
+    env.out(env.colors.dim(heartbeat(cycle, r.reading.actual.size)));
+    return;
+  } else
     env.out(
       env.colors.bold(
         `\n=== ${clockTime(cycle.startedAt)} cycle ${cycle.number} (${describeTrigger(cycle)}) ===\n`,
@@ -160,28 +187,45 @@ function reportCycle(env: CommandEnv, cycle: WatchCycle, flags: WatchFlags, file
   // but not on every quiet interval tick.
   if (cycle.trigger !== 'interval' || r.outcome === 'invalid')
     reportDiagnostics(env, r, flags.strict ?? false);
-  if (r.outcome === 'invalid') {
-    env.err(
-      r.checked.loaded.missing
-        ? `avnet: ${fileArg} does not exist (removed?); nothing was applied, watching for it to come back\n`
-        : `avnet: ${fileArg} is not valid; nothing was ${flags.apply ? 'applied' : 'planned'}, the servers keep their last good state; watching for a fix\n`,
-    );
-    return;
-  }
-  if (r.outcome === 'refused') {
-    if (!json && r.plan) env.out(renderPlan('text', r.plan, env, r));
-    env.err(`avnet: refusing this ${flags.apply ? 'apply' : 'plan'}: ${r.message}\n`);
-    return;
-  }
-  if (json || !r.plan) return;
-  env.out(renderPlan('text', r.plan, env, r));
-  if (r.apply) env.out('\n' + formatApplyReport(r.apply, env));
-  if (r.verify && (r.verify.changes.length > 0 || r.verify.errors.length > 0)) {
-    env.out(
-      env.colors.yellow(
-        `Not yet converged: ${r.verify.changes.length} change(s) remain; the next cycle tries again.\n`,
-      ),
-    );
+  const retry = cycle.nextRunAt ? `; retrying at ${clockTime(cycle.nextRunAt)}` : '';
+  if (ranApply(r) && r.staleLockRemoved)
+    env.err(`avnet: ${describeStaleLock(r.staleLockRemoved)}\n`);
+  switch (r.outcome) {
+    case 'invalid':
+      env.err(
+        r.checked.loaded.missing
+          ? `avnet: ${fileArg} does not exist (removed?); nothing was applied, watching for it to come back\n`
+          : `avnet: ${fileArg} is not valid; nothing was ${flags.apply ? 'applied' : 'planned'}, the servers keep their last good state; watching for a fix\n`,
+      );
+      return;
+    case 'refused':
+      if (!json && r.reading)
+        env.out(renderPlan('text', { checked: r.checked, reading: r.reading }, env));
+      env.err(
+        `avnet: refusing this ${flags.apply ? 'apply' : 'plan'}: ${describeRefusal(r.refusal)}${r.refusal.reason === 'locked' ? retry : ''}\n`,
+      );
+      return;
+    case 'incomplete':
+      if (!json) env.out(renderPlan('text', r, env));
+      env.err(
+        `avnet: ${r.reading.unread.length} server${r.reading.unread.length === 1 ? '' : 's'} could not be read${retry}\n` +
+          describeUnread(r.reading.unread).join('\n') +
+          '\n',
+      );
+      return;
+    case 'cancelled':
+      return;
+    case 'in-sync':
+    case 'planned':
+      if (!json) env.out(renderPlan('text', r, env));
+      return;
+    case 'applied':
+    case 'failed':
+      if (json) return;
+      env.out(renderPlan('text', r, env));
+      env.out('\n' + formatApplyReport(r, env));
+      if (r.outcome === 'failed' && retry) env.err(`avnet: the apply did not converge${retry}\n`);
+      return;
   }
 }
 
@@ -199,7 +243,10 @@ async function watchCommand(
   );
   if (!exists) throw new UsageError(`topology file ${fileArg} does not exist`);
   const logger = cycleLogger(env, explicitLevel);
-  const reconcile = reconcileWith(reconcileOptionsFrom(flags, file, env.io.cwd, env.io.env));
+  const options = reconcileOptionsFrom(flags, file, env.io.cwd, env.io.env);
+  // One backend for the whole watch (its connections are reused cycle after cycle), closed at the end.
+  const backends = keepBackend(options.backend);
+  const reconcile = reconcileWith({ ...options, backend: backends });
   const summary = await watchTopology(
     {
       file: absolute,
@@ -219,7 +266,7 @@ async function watchCommand(
       },
     },
     { ...env.context, logger },
-  );
+  ).finally(() => backends.close());
   env.err(
     `avnet watch stopped after ${summary.cycles} cycle${summary.cycles === 1 ? '' : 's'}${flags.apply ? ` (${summary.applied} applied)` : ''}.\n`,
   );

@@ -116,7 +116,7 @@ describeRule(duplicateCredentialsRule, [
   {
     name: 'different env names with different values, secrets resolved',
     yaml: fromM('{env: P1}', '{env: P2}'),
-    load: { resolveSecrets: true, env: { P1: 'one', P2: 'two' } },
+    load: { resolveSecrets: true, env: { P1: 'first-k3J9vQ2x', P2: 'second-Lm8tWr5z' } },
     want: [],
     clean: true,
   },

@@ -5,6 +5,7 @@ import { certificateExpiredRule } from './certificate-expired.js';
 import { certificateExpiringRule } from './certificate-expiring.js';
 import { certificateNotYetValidRule } from './certificate-not-yet-valid.js';
 import { compressionMismatchRule } from './compression-mismatch.js';
+import { confusableNameRule } from './confusable-name.js';
 import { duplicateAddressRule } from './duplicate-address.js';
 import { duplicateCredentialsRule } from './duplicate-credentials.js';
 import { duplicateLinkRule } from './duplicate-link.js';
@@ -13,6 +14,7 @@ import { fixedFlowsRule } from './fixed-flows.js';
 import { flowDirectionRule } from './flow-direction.js';
 import { hierarchyCycleRule } from './hierarchy-cycle.js';
 import { invalidAddressRule } from './invalid-address.js';
+import { invisibleCharacterRule } from './invisible-character.js';
 import { invalidScheduleRule } from './invalid-schedule.js';
 import { licensePeriodsRule } from './license-periods.js';
 import { missingFieldRule } from './missing-field.js';
@@ -31,6 +33,7 @@ import { sharedCertificateRule } from './shared-certificate.js';
 import { unknownServerRule } from './unknown-server.js';
 import { updateCycleRule } from './update-cycle.js';
 import { versionInteropRule } from './version-interop.js';
+import { weakSecretRule } from './weak-secret.js';
 import { yamlSyntaxDoc } from './yaml-syntax.js';
 
 /** Every rule that checks a topology file. */
@@ -64,6 +67,9 @@ export const TOPOLOGY_RULES: readonly TopologyRule[] = [
   protocolDisabledRule,
   updateCycleRule,
   pathOutsideRootRule,
+  invisibleCharacterRule,
+  confusableNameRule,
+  weakSecretRule,
 ];
 
 /** Documentation of the rules the loader reports. */
@@ -75,6 +81,7 @@ export {
   certificateExpiringRule,
   certificateNotYetValidRule,
   compressionMismatchRule,
+  confusableNameRule,
   duplicateAddressRule,
   duplicateCredentialsRule,
   duplicateLinkRule,
@@ -84,6 +91,7 @@ export {
   hierarchyCycleRule,
   invalidAddressRule,
   invalidScheduleRule,
+  invisibleCharacterRule,
   licensePeriodsRule,
   missingFieldRule,
   multipleParentsRule,
@@ -99,4 +107,5 @@ export {
   unknownServerRule,
   updateCycleRule,
   versionInteropRule,
+  weakSecretRule,
 };

@@ -41,7 +41,7 @@ describeRule(missingFieldRule, [
     name: "a parent/child link's password",
     yaml: topo(S2, ['  - parent: A', '    child: B']),
     want: [{ pointer: '/links/0', at: '7:5' }],
-    messages: ['link #1 is missing required field "password"'],
+    messages: ['link A->B is missing required field "password"'],
   },
   {
     name: "a peer link's password, flow style",
@@ -53,7 +53,7 @@ describeRule(missingFieldRule, [
     name: "a peer link's flows",
     yaml: topo(S2, ['  - peers: [A, B]', '    password: {env: P}']),
     want: [{ pointer: '/links/0', at: '7:5' }],
-    messages: ['link #1 is missing required field "flows"'],
+    messages: ['link A<->B is missing required field "flows"'],
     absent: ['no-dataflow'],
   },
 

@@ -1,6 +1,8 @@
 /** `unknown-server`: a link names a server that `servers` does not define. */
 import type { Finding } from '../../model/index.js';
-import { linkPointer } from '../../model/index.js';
+import { linkPointer, visibleText } from '../../model/index.js';
+import { closestMatches, didYouMean } from '../../util/did-you-mean.js';
+import { describeConfusable, skeleton } from '../confusables.js';
 import { finding, type TopologyRule } from '../rule.js';
 
 /** Link ends that name undefined servers. */
@@ -10,7 +12,7 @@ export const unknownServerRule: TopologyRule = {
   scope: 'topology',
   summary: 'A link names a server that `servers` does not define.',
   description:
-    'Every `parent`, `child` and `peers` name must be a key of `servers` (names are case-sensitive).',
+    'Every `parent`, `child` and `peers` name must be a key of `servers` (names are case-sensitive). The message suggests what was probably meant: a defined name that looks alike (the same Unicode UTS #39 skeleton, with where the two differ), else one that differs only in case, else the nearest by edit distance (at most one edit for names of 3 to 5 characters, two from 6 on, a transposition counting as one).',
   example: {
     failing:
       'servers:\n  MAIN: {address: main.example}\nlinks:\n  - parent: MAIN\n    child: AUX   # not defined\n    password: {env: P}\n',
@@ -20,10 +22,25 @@ export const unknownServerRule: TopologyRule = {
   check({ topology }) {
     const out: Finding[] = [];
     const known = topology.servers;
+    let bySkeleton: Map<string, string[]> | undefined;
     const hint = (name: string) => {
-      const lower = name.toLowerCase();
-      const near = [...known.keys()].find((k) => k.toLowerCase() === lower);
-      return near ? ` (did you mean "${near}"?)` : '';
+      // Built only when some name is unknown: most topologies never need it.
+      if (!bySkeleton) {
+        bySkeleton = new Map();
+        for (const k of known.keys()) {
+          const key = skeleton(k);
+          const list = bySkeleton.get(key);
+          if (list) list.push(k);
+          else bySkeleton.set(key, [k]);
+        }
+      }
+      const alike = bySkeleton.get(skeleton(name));
+      if (alike?.length === 1) {
+        const [other] = alike as [string];
+        const diff = describeConfusable(name, other, `"${visibleText(other)}"`);
+        return ` (did you mean "${visibleText(other)}"? they look alike: ${diff})`;
+      }
+      return didYouMean(alike ?? closestMatches(name, known.keys()));
     };
     for (const link of topology.links) {
       const ends: [string, string | number][] =
@@ -40,7 +57,13 @@ export const unknownServerRule: TopologyRule = {
         if (known.has(name)) continue;
         const pointer =
           typeof where === 'number' ? linkPointer(link, 'peers', where) : linkPointer(link, where);
-        out.push(finding(this, pointer, `server "${name}" is not defined in servers${hint(name)}`));
+        out.push(
+          finding(
+            this,
+            pointer,
+            `server "${visibleText(name)}" is not defined in servers${hint(name)}`,
+          ),
+        );
       }
     }
     return out;
