@@ -11,6 +11,9 @@ import { canonicalJson } from './compute-plan.js';
 import { changeToJson, planToJson } from './plan-json.js';
 
 /** Location of the saved-plan JSON Schema. */
+/** Largest saved plan read (a fresh plan is about 5 KB per server: ~50 MB at 10,000 servers). */
+export const MAX_SAVED_PLAN_BYTES = 256 * 1024 * 1024;
+
 export const SAVED_PLAN_SCHEMA_PATH = packageFile('schemas/saved-plan.schema.json');
 
 /** A saved plan as read back from disk. */

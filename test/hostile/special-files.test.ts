@@ -182,4 +182,23 @@ describe.concurrent('files that are not regular files', { timeout: 60_000 }, () 
     });
     expectRefused(r, /state file .*AUXILIARY\.json is a FIFO, not a regular file/);
   });
+
+  it('apply PLANFILE: a FIFO named as the plan to apply is refused, naming it', async () => {
+    const dir = await basic();
+    mkfifo(path.join(dir, 'plan.json'));
+    const r = await runBounded(['apply', 'plan.json', '--yes'], { cwd: dir, ...RUN });
+    expectRefused(r, /plan\.json is a FIFO, not a regular file/);
+  });
+
+  it('certs generate --key: a FIFO as the existing key is refused, naming it', async () => {
+    const dir = await basic();
+    mkfifo(path.join(dir, 'old.key'));
+    const r = await runBounded(['certs', 'generate', 'OLD', '--key', 'old.key', '--out', 'out'], {
+      cwd: dir,
+      ...RUN,
+    });
+    expect(r.killed, r.stderr).toBeUndefined();
+    expect(r.stderr).toMatch(/cannot read --key old\.key: is a FIFO, not a regular file/);
+    expect(r.code).toBe(64);
+  });
 });

@@ -1,5 +1,4 @@
 /** `avnet apply [FILE | PLANFILE]`: make the actual state match, safely; or apply a saved plan exactly. */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Plan } from '../../model/index.js';
@@ -13,7 +12,13 @@ import {
   reconcileOnce,
   type ReconcileResult,
 } from '../../engine/index.js';
-import { looksLikeSavedPlan, parseSavedPlan, planToJson } from '../../plan/index.js';
+import {
+  looksLikeSavedPlan,
+  MAX_SAVED_PLAN_BYTES,
+  parseSavedPlan,
+  planToJson,
+} from '../../plan/index.js';
+import { readRegularFile } from '../../util/read-regular-file.js';
 import {
   describeRefusal,
   describeStaleLock,
@@ -102,12 +107,12 @@ async function applyCommand(env: CommandEnv, fileArg: string, flags: ApplyFlags)
     throw new UsageError('refusing to apply without confirmation: not on a terminal; pass --yes');
   }
   const file = resolveTopologyPath(fileArg, env.io.cwd);
-  let text: string | undefined;
-  try {
-    text = await readFile(path.resolve(env.io.cwd, file), 'utf8');
-  } catch {
-    text = undefined; // the load stage reports unreadable files precisely
-  }
+  // Never a plain read: a FIFO or a device named here would hang the command or fill memory.
+  const read = await readRegularFile(path.resolve(env.io.cwd, file), {
+    limit: MAX_SAVED_PLAN_BYTES,
+  });
+  // Anything but a readable regular file goes to the load stage, which reports it precisely.
+  const text = read.ok ? read.bytes.toString('utf8') : undefined;
   const saved = text !== undefined && looksLikeSavedPlan(text) ? parseSavedPlan(text) : undefined;
   if (saved && !saved.ok) throw new UsageError(`${fileArg}: ${saved.reason}`);
   const topologyFile = saved ? saved.plan.json.saved.topologyPath : file;

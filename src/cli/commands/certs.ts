@@ -1,5 +1,7 @@
 /** `avnet certs generate NAME`: a key pair and self-signed certificate for tests and demos. */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { MAX_REFERENCED_FILE_BYTES } from '../../load/index.js';
+import { readRegularFile } from '../../util/read-regular-file.js';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_OK, UsageError } from '../exit-codes.js';
@@ -53,13 +55,11 @@ async function generateCommand(
   const outDir = path.resolve(env.io.cwd, flags.out);
   let privateKeyPem: string | undefined;
   if (flags.key) {
-    try {
-      privateKeyPem = await readFile(path.resolve(env.io.cwd, flags.key), 'utf8');
-    } catch (err) {
-      throw new UsageError(
-        `cannot read --key ${flags.key}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
-      );
-    }
+    const read = await readRegularFile(path.resolve(env.io.cwd, flags.key), {
+      limit: MAX_REFERENCED_FILE_BYTES,
+    });
+    if (!read.ok) throw new UsageError(`cannot read --key ${flags.key}: ${read.reason}`);
+    privateKeyPem = read.bytes.toString('utf8');
   }
   // node-forge (~25 ms to load) only for this command, not for every avnet start-up.
   const { generateServerCertificate } = await import('../../certs/generate.js');
