@@ -45,6 +45,7 @@ export function renderReport(
       return formatDiagnosticsGithub(report);
     case 'sarif':
       return formatDiagnosticsSarif(report, allRuleDocs(), {
+        cwd: env.io.cwd,
         version: AVNET_VERSION,
         docsUrl: RULES_DOCS_URL,
       });

@@ -1,4 +1,6 @@
 /** Printing diagnostics: text, json, github and sarif. */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../model/index.js';
 import { countBySeverity, escapeHiddenInJson } from '../model/index.js';
 import type { RuleDoc } from '../validate/index.js';
@@ -184,14 +186,38 @@ export function formatDiagnosticsGithub(report: DiagnosticReport): string {
   return out.length > 0 ? out.join('\n') + '\n' : '';
 }
 
+/** The uriBaseId relative artifact locations are declared against: the folder avnet ran in. */
+export const SARIF_SRCROOT = 'SRCROOT';
+
+/**
+ * A SARIF artifact location for a file path: relative to `cwd` (and to SRCROOT) when the file is
+ * inside it, otherwise an absolute `file://` URI; a bare absolute path is not a URI (SARIF1004).
+ */
+export function sarifArtifactLocation(
+  file: string,
+  cwd: string,
+): { uri: string; uriBaseId?: string } {
+  // Already a URI (an http backend's server URL in audit diagnostics): kept as it is.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return { uri: file };
+  const absolute = path.resolve(cwd, file);
+  const relative = path.relative(cwd, absolute);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+    return { uri: pathToFileURL(absolute).href };
+  }
+  return {
+    uri: relative.split(path.sep).map(encodeURIComponent).join('/'),
+    uriBaseId: SARIF_SRCROOT,
+  };
+}
+
 /** SARIF 2.1.0 with one reportingDescriptor per rule id and its help text. */
 export function formatDiagnosticsSarif(
   report: DiagnosticReport,
   docs: readonly RuleDoc[],
-  tool: { version: string; docsUrl: string },
+  tool: { version: string; docsUrl: string; cwd: string },
 ): string {
   const ruleIndex = new Map(docs.map((d, i) => [d.id, i]));
-  const uri = (file: string) => file.split('\\').join('/');
+  const location = (file: string) => sarifArtifactLocation(file, tool.cwd);
   const region = (d: { line?: number; column?: number; endLine?: number; endColumn?: number }) =>
     d.line === undefined
       ? undefined
@@ -227,6 +253,12 @@ export function formatDiagnosticsSarif(
             })),
           },
         },
+        // Declared without a uri: the root is wherever the log is read (a checkout in CI).
+        originalUriBaseIds: {
+          [SARIF_SRCROOT]: {
+            description: { text: 'The folder avnet ran in (the repository root in CI).' },
+          },
+        },
         results: report.diagnostics.map((d) => ({
           ruleId: d.rule,
           ruleIndex: ruleIndex.get(d.rule) ?? -1,
@@ -237,7 +269,7 @@ export function formatDiagnosticsSarif(
               ? [
                   {
                     physicalLocation: {
-                      artifactLocation: { uri: uri(d.file) },
+                      artifactLocation: location(d.file),
                       ...(region(d) ? { region: region(d) } : {}),
                     },
                   },
@@ -249,7 +281,7 @@ export function formatDiagnosticsSarif(
                   id: i + 1,
                   message: { text: r.message },
                   physicalLocation: {
-                    artifactLocation: { uri: uri(r.file ?? d.file ?? '') },
+                    artifactLocation: location(r.file ?? d.file ?? ''),
                     ...(region(r) ? { region: region(r) } : {}),
                   },
                 })),

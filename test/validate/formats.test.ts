@@ -2,8 +2,10 @@
  * The four `validate` output formats on one broken file with several rules firing, `--strict`,
  * the clean examples, and secrets that must not appear in any of them.
  */
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULE_IDS } from '../../src/model/index.js';
 import { allRuleDocs } from '../../src/cli/rule-docs.js';
@@ -289,13 +291,17 @@ describe('--format sarif', () => {
   interface SarifLocation {
     id?: number;
     message?: { text: string };
-    physicalLocation: { artifactLocation: { uri: string }; region?: SarifRegion };
+    physicalLocation: {
+      artifactLocation: { uri: string; uriBaseId?: string };
+      region?: SarifRegion;
+    };
   }
   interface SarifLog {
     $schema: string;
     version: string;
     runs: {
       tool: { driver: { name: string; version: string; rules: SarifRule[] } };
+      originalUriBaseIds?: Record<string, { uri?: string; description?: { text: string } }>;
       results: {
         ruleId: string;
         ruleIndex: number;
@@ -347,7 +353,10 @@ describe('--format sarif', () => {
     for (const r of results) {
       expect(run.tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId);
       expect(r.locations).toHaveLength(1);
-      expect(r.locations[0]!.physicalLocation.artifactLocation.uri).toBe(broken);
+      // The file lives outside the working folder: an absolute file:// URI, not a bare path.
+      expect(r.locations[0]!.physicalLocation.artifactLocation).toEqual({
+        uri: pathToFileURL(broken).href,
+      });
       expect(r.message.text.length).toBeGreaterThan(0);
     }
     expect(results[0]!.locations[0]!.physicalLocation.region).toMatchObject({
@@ -365,7 +374,7 @@ describe('--format sarif', () => {
         id: 1,
         message: { text: 'MAIN: encryption yes (from server)' },
         physicalLocation: {
-          artifactLocation: { uri: broken },
+          artifactLocation: { uri: pathToFileURL(broken).href },
           region: expect.objectContaining({ startLine: 7, startColumn: 17 }),
         },
       },
@@ -373,12 +382,52 @@ describe('--format sarif', () => {
         id: 2,
         message: { text: 'AUX: encryption no (from server)' },
         physicalLocation: {
-          artifactLocation: { uri: broken },
+          artifactLocation: { uri: pathToFileURL(broken).href },
           region: expect.objectContaining({ startLine: 11, startColumn: 17 }),
         },
       },
     ]);
     expect(results[1]!.relatedLocations).toBeUndefined();
+  });
+});
+
+describe('--format sarif locations', () => {
+  it('gives a file inside the working folder relative to SRCROOT', async () => {
+    const r = await validate('examples/broken/unknown-server.yaml', '--format', 'sarif');
+    const log = JSON.parse(r.stdout) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: unknown } }[] }[] }[];
+    };
+    for (const result of log.runs[0]!.results) {
+      expect(result.locations[0]!.physicalLocation.artifactLocation).toEqual({
+        uri: 'examples/broken/unknown-server.yaml',
+        uriBaseId: 'SRCROOT',
+      });
+    }
+  });
+
+  it('declares SRCROOT for relative locations and gives a file outside the working folder as a file:// URI', async () => {
+    const outside = await mkdtemp(path.join(os.tmpdir(), 'avnet sarif '));
+    const file = path.join(outside, 'topology.yaml');
+    await copyFile(broken, file);
+    try {
+      const r = await validate(file, '--format', 'sarif');
+      const log = JSON.parse(r.stdout) as {
+        runs: {
+          originalUriBaseIds: Record<string, unknown>;
+          results: { locations: { physicalLocation: { artifactLocation: unknown } }[] }[];
+        }[];
+      };
+      const run = log.runs[0]!;
+      expect(run.originalUriBaseIds).toHaveProperty('SRCROOT');
+      for (const result of run.results) {
+        const where = result.locations[0]!.physicalLocation.artifactLocation;
+        // Not a bare absolute path (SARIF1004): an absolute, percent-encoded file URI.
+        expect(where).toEqual({ uri: pathToFileURL(file).href });
+        expect(pathToFileURL(file).href).toMatch(/^file:\/\/\/.*avnet%20sarif%20/);
+      }
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });
 

@@ -211,7 +211,13 @@ describe('mutated example topologies', () => {
           formatDiagnosticsText(report, plainColors);
           JSON.parse(formatDiagnosticsJson(report));
           formatDiagnosticsGithub(report);
-          JSON.parse(formatDiagnosticsSarif(report, docs, { version: '0', docsUrl: 'x' }));
+          JSON.parse(
+            formatDiagnosticsSarif(report, docs, {
+              version: '0',
+              docsUrl: 'x',
+              cwd: process.cwd(),
+            }),
+          );
         },
       ),
       { numRuns: 250 },
