@@ -59,7 +59,7 @@ export const LINK_REASONS: Readonly<Record<LinkReason, { rank: number; explain: 
   'duplicate-key-id': {
     rank: 8,
     explain:
-      'another link of the same server already uses the same password and certificate ("Link with the same key id is already activated")',
+      'another link of the same server already uses the same password and certificate; the vendor forbids connecting several servers with the same pair of password and certificate (give each link its own password)',
   },
   'wrong-server': {
     rank: 8,

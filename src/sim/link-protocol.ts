@@ -201,7 +201,9 @@ export function shortFp(fp: string | undefined): string {
 
 /**
  * The key id of a link on one server: its password with the server's own certificate. Two links of
- * one server with the same key id collide ("Link with the same key id is already activated").
+ * one server with the same key id collide (the vendor forbids one password + certificate pair on
+ * several links); the guide's "Link with the same key id is already activated" is the log line of
+ * a peer link dialed from both sides, which still works.
  * Kept in memory only: a hash of a password is never sent or logged.
  */
 export function keyId(password: string, ownFingerprint: string): string {

@@ -187,6 +187,30 @@ links:
     expect(imported.stdout).toMatch(/one-sided/);
   });
 
+  it('audits a certificate mismatch: the entry and the neighbor it does not match', async () => {
+    net = await makeNetwork(['MAIN', 'AUX'], basicYaml(), { PW_MAIN_AUX: 'pw-12345678' });
+    await net.reconcile('apply');
+    // AUX's entry for MAIN pins a certificate MAIN does not hold (a reinstalled MAIN, say).
+    const file = path.join(net.state, 'AUX.json');
+    const s = JSON.parse(await readFile(file, 'utf8'));
+    s.neighbors[0].neighborCertificates = [pool.get('OTHER').certificatePem];
+    await writeFile(file, JSON.stringify(s));
+    const audit = await net.cli(['audit', '--state', 'state', '--format', 'json']);
+    expect(audit.code).toBe(1);
+    const diagnostics = JSON.parse(audit.stdout).diagnostics as {
+      rule: string;
+      message: string;
+      related?: { message: string }[];
+    }[];
+    expect(diagnostics.map((d) => d.rule)).toEqual(['certificate-mismatch']);
+    expect(diagnostics[0]!.message).toMatch(
+      /^AUX's entry for MAIN lists none of the certificates MAIN holds as its own/,
+    );
+    expect(diagnostics[0]!.related?.map((r) => r.message)).toEqual([
+      "MAIN's own certificates, in its entry for AUX",
+    ]);
+  });
+
   it('calls an audit that could not read a server incomplete, not valid', async () => {
     net = await makeNetwork(['MAIN', 'AUX'], basicYaml(), { PW_MAIN_AUX: 'pw-12345678' });
     await net.reconcile('apply');

@@ -43,6 +43,11 @@ describe('rule registry', () => {
     const stateOnly = STATE_RULES.filter((r) => r.scope === 'actual-state')
       .map((r) => r.id)
       .sort();
-    expect(stateOnly).toEqual(['one-sided-link', 'password-mismatch', 'peer-address-missing']);
+    expect(stateOnly).toEqual([
+      'certificate-mismatch',
+      'one-sided-link',
+      'password-mismatch',
+      'peer-address-missing',
+    ]);
   });
 });

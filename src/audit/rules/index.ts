@@ -1,5 +1,6 @@
 /** The registry of actual-state rules run by `avnet audit` and `avnet import`. */
 import type { StateRule } from '../state-rule.js';
+import { certificateMismatchRule } from './certificate-mismatch.js';
 import { oneSidedLinkRule } from './one-sided-link.js';
 import { passwordMismatchRule } from './password-mismatch.js';
 import { peerAddressMissingRule } from './peer-address-missing.js';
@@ -17,6 +18,7 @@ import {
 export const STATE_RULES: readonly StateRule[] = [
   passwordMismatchRule,
   oneSidedLinkRule,
+  certificateMismatchRule,
   peerAddressMissingRule,
   peerAddressBothSidesStateRule,
   duplicateCredentialsStateRule,

@@ -13,7 +13,7 @@ export const versionInteropRule: TopologyRule = {
   summary:
     "A v10 ↔ v11+ link without the v11+ server's `publicKey`, or without a v10 certificate whose public key matches the v10 server's `publicKey` when one is given.",
   description:
-    "A v10 server linking to a v11+ server needs the v11+ server's public key (`publicKey`), and the v11+ server needs a certificate generated from the v10 server's private key (`avnet certs generate NAME --key v10.key`).",
+    "The vendor's procedure: on the v10 server, specify the v11+ server's public key (`publicKey` of the v11+ server); on the v11+ server, specify a certificate generated from the v10 server's private key with the `drwsign` utility (`gencert` command) of the v11+ distribution (the v10 server's `certificates`). A v10 server's neighbor dialog has no certificate fields. For demos and the emulator, `avnet certs generate NAME --key v10.key` makes such a certificate.",
   example: {
     failing:
       'servers:\n  MAIN: {address: main.example, version: 13, certificates: [certs/main.pem]}\n  OLD: {address: old.example, version: 10, certificates: [certs/old.pem]}\nlinks:\n  - {parent: MAIN, child: OLD, password: {env: P}}\n',
