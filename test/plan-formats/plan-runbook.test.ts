@@ -16,6 +16,7 @@ import type {
 import { freshServerState, MANAGED_BY_AVNET, quietContext } from '../../src/model/index.js';
 import { computePlan } from '../../src/plan/compute-plan.js';
 import { formatPlanRunbook, passwordSource } from '../../src/output/plan-runbook.js';
+import { planOf as planOfResult, explainResult } from '../helpers/outcome.js';
 
 const SECRET = 'rb-secret-value-4Lp9';
 
@@ -83,7 +84,7 @@ const enabled = (name: string, neighbors: NeighborEntry[]): ServerState => ({
 });
 
 describe('formatPlanRunbook', () => {
-  it('follows the order apply uses: protocol everywhere, then entries, then deletions', async () => {
+  it("follows apply's phases, and within the entries sets up children before parents", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'avnet-runbook-'));
     temps.push(dir);
     const fixture = path.join(import.meta.dirname, 'link-removed');
@@ -120,12 +121,12 @@ describe('formatPlanRunbook', () => {
         quietContext(),
       );
     const result = await run();
-    expect(result.outcome, result.message).toBe('planned');
-    const plan = result.plan!;
+    expect(result.outcome, explainResult(result)).toBe('planned');
+    const plan = planOfResult(result);
     const runbook = formatPlanRunbook(plan, { topology: result.checked.loaded.topology });
     expect(runbook).not.toContain(SECRET);
 
-    // The (phase, server) sequence of the runbook is the one apply really goes through.
+    // The runbook goes through apply's phases; within the entries, children come first.
     const phaseOfTitle: Record<string, ApplyProgress['phase']> = {
       'Dr.Web Server protocol and restarts': 'protocol',
       'Neighbor entries to create and change': 'entries',
@@ -140,13 +141,17 @@ describe('formatPlanRunbook', () => {
       if (server) steps.push(`${phase} ${server[1]}`);
     }
     const applied: string[] = [];
-    const report = await applyPlan(plan, result.backend!, quietContext(), {
-      concurrency: 1,
-      onProgress: (p) => applied.push(`${p.phase} ${p.server}`),
-    });
+    const report = await applyPlan(
+      plan,
+      new DirBackend({ dir: path.join(dir, 'state') }),
+      quietContext(),
+      {
+        concurrency: 1,
+        onProgress: (p) => applied.push(`${p.phase} ${p.server}`),
+      },
+    );
     expect(report.failed).toBe(0);
-    expect(steps).toEqual(applied);
-    expect(steps).toEqual([
+    expect(applied).toEqual([
       'protocol BRANCH',
       'entries AUXILIARY',
       'entries BRANCH',
@@ -154,9 +159,19 @@ describe('formatPlanRunbook', () => {
       'deletions BRANCH',
       'deletions MAIN',
     ]);
+    // BRANCH is AUXILIARY's child, AUXILIARY is MAIN's: leaves first, then up the hierarchy.
+    expect(steps).toEqual([
+      'protocol BRANCH',
+      'entries BRANCH',
+      'entries AUXILIARY',
+      'entries MAIN',
+      'deletions BRANCH',
+      'deletions MAIN',
+    ]);
+    expect([...steps].sort()).toEqual([...applied].sort());
     // The runbook covered the whole plan: once it is carried out, nothing is left to do.
     const after = await run();
-    expect(after.plan!.changes).toEqual([]);
+    expect(planOfResult(after).changes).toEqual([]);
 
     // Step numbers run on across servers and parts.
     const numbers = [...runbook.matchAll(/^(\d+)\. /gm)].map((m) => Number(m[1]));
@@ -261,17 +276,17 @@ describe('formatPlanRunbook', () => {
       [
         '### HQ (Control Center https://hq.example:9081/)',
         '',
-        '1. Anti-virus Network → select the server HQ → neighbor BR (Child) → Edit:',
+        '3. Anti-virus Network → select the server HQ → neighbor BR (Child) → Edit:',
         '   - Password: enter the new password, from env PW (the same on both servers of link HQ->BR)',
         "   - Neighbor's public key: set it to keys/br.pub (the public key of BR)",
-        '   - Connection type: change from permanent to periodic',
-        '   - Reconnect period: change from (empty) to 15m',
+        '   - Connection parameters: change from permanent to periodic',
+        '   - Connection parameters → reconnect period: change from (empty) to 15m',
         '   - Encryption: change from possible to yes',
         '   - Period for accepted licenses renewal: change from 7d to 14d',
         '   - License synchronization period: change from (empty) to 1h',
-        '   - Events: change from receive to off',
-        '   - Notifications: change from off to on',
-        '   - Updates restrictions (no updates sent during): change from (empty) to mon-fri 09:00-18:00',
+        '   - Events: change from receive to off (set by the link type, cannot be changed: if the Control Center shows it otherwise, delete this neighbor and create it again)',
+        "   - Send notifications on events of neighbor Server: change from off to on — you are notified of the events BR sends: Security threat detected, Report of Preventive protection, Scan error, Scan statistics (the vendor's guide warns that there may be very many)",
+        '   - Update restrictions → Updates: change from (empty) to mon-fri 09:00-18:00',
         '   Then Save.',
       ].join('\n'),
     );
@@ -286,25 +301,273 @@ describe('formatPlanRunbook', () => {
     ]);
     const runbook = formatPlanRunbook(plan, { topology: topologyOf([spec('HQ')], []) });
     expect(runbook).toContain('## Part 1 of 1: Neighbor entries to delete');
+    // Before: HQ must operate normally (OLD has left the topology); no Name to check for deletions.
     expect(runbook).toContain(
-      '1. Anti-virus Network → select the server HQ → neighbor OLD (Child) → Delete neighbor (no longer in the topology).',
+      '## Before you start\n\n1. Make sure that every server below operates normally: HQ.\n\n## Part',
+    );
+    expect(runbook).toContain(
+      '2. Anti-virus Network → select the server HQ → neighbor OLD (Child) → Delete neighbor (no longer in the topology).',
     );
     expect(runbook).toContain('### OLD (no longer in the topology)');
-    expect(runbook).toContain('3. Run `avnet plan` again. Expect: "No changes".');
+    // Nothing was set up, so there is no neighbor to wait for: the check is the plan.
+    expect(runbook).toContain('## Check\n\n4. Run `avnet plan` again. Expect: "No changes".');
+    expect(runbook).not.toContain('Online');
   });
 
   it('says there is nothing to do for an empty plan, and warns about unreadable servers', () => {
-    const plan = {
-      ...planOf({ HQ: [] }, [enabled('HQ', [])]),
-      errors: [{ server: 'DOWN', message: 'connect ECONNREFUSED' }],
-    };
-    const runbook = formatPlanRunbook(plan);
-    expect(runbook).toContain(
+    const empty = planOf({ HQ: [] }, [enabled('HQ', [])]);
+    expect(formatPlanRunbook(empty)).toContain(
       'No changes. The actual state matches the topology; there is nothing to do.',
     );
+    expect(formatPlanRunbook(empty)).not.toMatch(/^1\. /m);
+    const plan = { ...empty, errors: [{ server: 'DOWN', message: 'connect ECONNREFUSED' }] };
+    const runbook = formatPlanRunbook(plan);
     expect(runbook).toContain(
       'WARNING: these servers could not be read, so nothing is planned for them:\n- DOWN: connect ECONNREFUSED',
     );
     expect(runbook).not.toMatch(/^1\. /m);
+  });
+});
+
+/** Distinct, strong passwords for the enterprise example's links. */
+const ENTERPRISE_ENV = {
+  AVNET_HQ_EU: 'rb-hq-eu-Vt8q2Lx9',
+  AVNET_HQ_US: 'rb-hq-us-Jm4w7Pz1',
+  AVNET_HQ_APAC: 'rb-hq-apac-Qs6d3Kr8',
+  AVNET_EU_US: 'rb-eu-us-Xn2f9Hc5',
+  AVNET_APAC_LEGACY: 'rb-apac-legacy-Wb7g1Ty4',
+};
+
+/** The enterprise example planned from scratch (a fresh dir backend), with its topology. */
+async function enterprisePlan(): Promise<{ plan: Plan; topology: Topology }> {
+  const state = await mkdtemp(path.join(os.tmpdir(), 'avnet-runbook-enterprise-'));
+  temps.push(state);
+  const result = await reconcileOnce(
+    {
+      file: path.join(import.meta.dirname, '../../examples/enterprise/topology.yaml'),
+      mode: 'plan',
+      env: ENTERPRISE_ENV,
+      backend: async (endpoints) => new DirBackend({ dir: state, endpoints }),
+    },
+    quietContext(),
+  );
+  expect(result.outcome, explainResult(result)).toBe('planned');
+  return { plan: planOfResult(result), topology: result.checked.loaded.topology };
+}
+
+/** One numbered step of a runbook: its number, the server heading it is under, and its text. */
+interface RunbookStep {
+  readonly n: number;
+  readonly server: string | undefined;
+  readonly text: string;
+}
+
+function runbookSteps(runbook: string): RunbookStep[] {
+  const steps: RunbookStep[] = [];
+  let server: string | undefined;
+  let current: { n: number; server: string | undefined; lines: string[] } | undefined;
+  const flush = () => {
+    if (current)
+      steps.push({ n: current.n, server: current.server, text: current.lines.join('\n') });
+    current = undefined;
+  };
+  for (const line of runbook.split('\n')) {
+    const heading = /^#{2,3} (\S+)/.exec(line);
+    if (heading) {
+      flush();
+      server = line.startsWith('### ') ? heading[1] : undefined;
+      continue;
+    }
+    const numbered = /^(\d+)\. /.exec(line);
+    if (numbered) {
+      flush();
+      current = { n: Number(numbered[1]), server, lines: [line] };
+    } else if (current && line !== '') current.lines.push(line);
+  }
+  flush();
+  return steps;
+}
+
+/** The step creating `server`'s entry of `type` for `neighbor`. */
+function createStep(steps: RunbookStep[], server: string, type: string, neighbor: string) {
+  const step = steps.find(
+    (s) =>
+      s.server === server &&
+      s.text.includes('Create neighbor') &&
+      s.text.includes(`- Type: ${type}\n`) &&
+      s.text.includes(`- Name: ${neighbor}\n`),
+  );
+  if (!step) throw new Error(`no step creating ${server}'s ${type} entry for ${neighbor}`);
+  return step;
+}
+
+describe('formatPlanRunbook follows the vendor procedure', () => {
+  it('sets up children before parents, as the vendor walkthrough does', async () => {
+    const { plan, topology } = await enterprisePlan();
+    // With the topology, and from the plan alone (the entries' types give the hierarchy).
+    for (const runbook of [formatPlanRunbook(plan, { topology }), formatPlanRunbook(plan)]) {
+      const steps = runbookSteps(runbook);
+      let checked = 0;
+      for (const link of topology.links) {
+        if (link.kind !== 'parent-child') continue;
+        const childAddsParent = createStep(steps, link.child, 'Parent', link.parent);
+        const parentAddsChild = createStep(steps, link.parent, 'Child', link.child);
+        expect(childAddsParent.n, `${link.child} before ${link.parent}`).toBeLessThan(
+          parentAddsChild.n,
+        );
+        checked++;
+      }
+      expect(checked).toBe(4);
+      const entriesPart = runbook.slice(runbook.indexOf('Neighbor entries to create and change'));
+      const servers = [...entriesPart.matchAll(/^### (\S+)/gm)].map((m) => m[1]);
+      // Leaves first, ties by name: EU, LEGACY and US have no children; APAC once LEGACY is
+      // done; HQ last. The protocol part stays first, in apply's order.
+      expect(servers).toEqual(['EU', 'LEGACY', 'APAC', 'US', 'HQ']);
+      expect(runbook.indexOf('Dr.Web Server protocol and restarts')).toBeLessThan(
+        runbook.indexOf('Neighbor entries to create and change'),
+      );
+    }
+  });
+
+  it('asks the v10 server for the public key and the v11+ server for a drwsign gencert certificate', async () => {
+    const { plan, topology } = await enterprisePlan();
+    const steps = runbookSteps(formatPlanRunbook(plan, { topology }));
+    const onV10 = createStep(steps, 'LEGACY', 'Parent', 'APAC').text;
+    expect(onV10).toContain("- Neighbor's public key: certs/APAC.pub (the public key of APAC)");
+    // The guide asks for no certificate fields on the v10 side.
+    expect(onV10).not.toContain('Own certificates of Dr.Web Server');
+    expect(onV10).not.toContain('Certificates of neighbor Dr.Web Server');
+    const onV11 = createStep(steps, 'APAC', 'Child', 'LEGACY').text;
+    expect(onV11).toMatch(
+      /- Certificates of neighbor Dr\.Web Server: certs\/LEGACY\.pem \(sha256 [0-9A-F:]+…\) — for the v10 server LEGACY this is a certificate generated from LEGACY's private key with the `drwsign` utility \(`gencert` command\) of the Dr\.Web Server 11\+ distribution/,
+    );
+    expect(onV11).toContain('- Own certificates of Dr.Web Server: certs/APAC.pem');
+    expect(onV11).not.toContain("Neighbor's public key");
+
+    // A certificate change on the v10 side has nothing to set there.
+    const legacy = topologyOf(
+      [spec('APAC', { version: 11, publicKey: 'certs/APAC.pub' }), spec('LEGACY', { version: 10 })],
+      [
+        {
+          kind: 'parent-child',
+          index: 0,
+          parent: 'APAC',
+          child: 'LEGACY',
+          hasFlows: false,
+          password: { kind: 'env', name: 'PW' },
+        },
+      ],
+    );
+    const pem = await readFile(
+      path.join(import.meta.dirname, '../../examples/enterprise/certs/APAC.pem'),
+      'utf8',
+    );
+    const before = entry('APAC', 'parent', { neighborPublicKey: 'KEY', neighborCertificates: [] });
+    const after = { ...before, neighborCertificates: [pem] };
+    const edit = formatPlanRunbook(planOf({ LEGACY: [after] }, [enabled('LEGACY', [before])]), {
+      topology: legacy,
+    });
+    expect(edit).toContain(
+      '- nothing to change in the Control Center (only fields a v10 server does not have)',
+    );
+    expect(edit).not.toContain('Certificates of neighbor');
+  });
+
+  it("uses the Control Center's labels; the flags fixed by the link type are not something to set", async () => {
+    const { plan, topology } = await enterprisePlan();
+    const runbook = formatPlanRunbook(plan, { topology });
+    for (const label of [
+      '- Own certificates of Dr.Web Server: ',
+      '- Certificates of neighbor Dr.Web Server: ',
+      '- URL of Dr.Web Security Control Center: https://127.0.0.1:19001/',
+      '- Connection parameters: permanent',
+      '- Connection parameters: periodic, reconnect every 15m',
+      '- Send notifications on events of neighbor Server: ',
+      '- Update restrictions → Updates: mon-fri 09:00-18:00',
+      '- Update restrictions → Events: sat-sun 00:00-24:00; daily 02:00-04:30',
+      '- Validity period of donated licenses: 30d',
+      '- Period for accepted licenses renewal: 7d',
+      '- License synchronization period: 1h',
+    ])
+      expect(runbook).toContain(label);
+    for (const old of [
+      "Neighbor's certificates",
+      'Control Center URL:',
+      'Flows:',
+      'License periods:',
+    ])
+      expect(runbook).not.toContain(old);
+    const steps = runbookSteps(runbook);
+    const child = createStep(steps, 'EU', 'Parent', 'HQ').text;
+    expect(child).toContain('- Licenses: receive (set by the link type, cannot be changed)');
+    expect(child).toContain('- Updates: receive (set by the link type, cannot be changed)');
+    expect(child).toContain('- Events: send (set by the link type, cannot be changed)');
+    // The validity of donated licenses is set in the dialog creating the Parent entry (on the
+    // child), not on the donating parent, as the vendor's guide says.
+    expect(child).toContain('- Validity period of donated licenses: 30d');
+    const parent = createStep(steps, 'HQ', 'Child', 'EU').text;
+    expect(parent).toContain('- Licenses: send (set by the link type, cannot be changed)');
+    expect(parent).not.toContain('Validity period of donated licenses');
+    // Peers choose their flows: the Send and Receive flags of each section.
+    const peer = createStep(steps, 'US', 'Peer', 'EU').text;
+    expect(peer).toContain('- Licenses: clear Send and Receive');
+    expect(peer).toContain('- Updates: clear Send, set Receive');
+    expect(peer).toContain('- Events: set Send and Receive');
+  });
+
+  it('names the notification kinds, and what to do if the console offers the flag in the other dialog', async () => {
+    const { plan, topology } = await enterprisePlan();
+    const steps = runbookSteps(formatPlanRunbook(plan, { topology }));
+    const parent = createStep(steps, 'HQ', 'Child', 'EU').text;
+    expect(parent).toContain(
+      "- Send notifications on events of neighbor Server: on — you are notified of the events EU sends: Security threat detected, Report of Preventive protection, Scan error, Scan statistics (the vendor's guide warns that there may be very many)",
+    );
+    expect(parent).toContain(
+      "- If this dialog has that option disabled, leave it and set it instead in EU's Parent entry for HQ",
+    );
+    const child = createStep(steps, 'EU', 'Parent', 'HQ').text;
+    expect(child).toContain(
+      "- Send notifications on events of neighbor Server: off — HQ receives this server's events and is notified of them",
+    );
+    expect(child).toContain("If HQ's dialog has that option disabled, set it here instead");
+    // HQ -> APAC does not notify: no advice on either side.
+    expect(createStep(steps, 'APAC', 'Parent', 'HQ').text).toContain(
+      '- Send notifications on events of neighbor Server: off\n',
+    );
+  });
+
+  it('checks before the first step, after each Save and at the end, as the vendor procedure does', async () => {
+    const { plan, topology } = await enterprisePlan();
+    const runbook = formatPlanRunbook(plan, { topology });
+    expect(runbook).toContain(
+      [
+        '## Before you start',
+        '',
+        '1. Make sure that every server below operates normally: APAC, EU, HQ, LEGACY, US.',
+        "2. On each server, Administration → Dr.Web Server configuration → General → Name must be exactly the server's name in the topology, because neighbors are matched by name: APAC, EU, HQ, LEGACY, US.",
+      ].join('\n'),
+    );
+    const steps = runbookSteps(runbook);
+    const create = createStep(steps, 'US', 'Parent', 'HQ').text;
+    expect(create).toMatch(
+      /^\d+\. Anti-virus Network → Add a network object → Create neighbor, with:/,
+    );
+    expect(create).toContain(
+      'Then Save. HQ appears in the Parents folder of the network tree, and in Offline until it connects.',
+    );
+    expect(createStep(steps, 'HQ', 'Child', 'US').text).toContain('appears in the Children folder');
+    expect(createStep(steps, 'EU', 'Peer', 'US').text).toContain('appears in the Peers folder');
+    const check = runbook.slice(runbook.indexOf('## Check'));
+    const n = steps.length;
+    expect(check).toContain(
+      `${n - 2}. In the Control Center of each server above, Anti-virus Network: wait until every neighbor set up above has moved from the Offline folder to Online (usually not more than a minute; press F5 to refresh).`,
+    );
+    expect(check).toContain(
+      `${n - 1}. Where the servers have a management API (HQ, EU, US, APAC, LEGACY), run \`avnet status\`: it shows every link online, or offline with the reason.`,
+    );
+    expect(check).toContain(
+      `${n}. Run \`avnet plan\` again. Expect: "No changes". (It compares the configuration, not whether the links are up.)`,
+    );
+    for (const secret of Object.values(ENTERPRISE_ENV)) expect(runbook).not.toContain(secret);
   });
 });
