@@ -9,6 +9,7 @@ import {
 } from '../util/schema-validator.js';
 import { canonicalJson } from './compute-plan.js';
 import { changeToJson, planToJson } from './plan-json.js';
+import { parseJson } from '../util/json-parse.js';
 
 /** Location of the saved-plan JSON Schema. */
 /** Largest saved plan read (a fresh plan is about 5 KB per server: ~50 MB at 10,000 servers). */
@@ -73,12 +74,9 @@ export function looksLikeSavedPlan(text: string): boolean {
 export function parseSavedPlan(
   text: string,
 ): { ok: true; plan: SavedPlan } | { ok: false; reason: string } {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, reason: `not valid JSON (${(err as Error).message})` };
-  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason };
+  const data = parsed.value;
   validator ??= loadSchemaValidator(SAVED_PLAN_SCHEMA);
   if (!validator(data)) {
     const e = validator.errors?.[0];

@@ -76,7 +76,10 @@ describe('truthful outcomes', () => {
       expect(r.code, format).toBe(1);
       expect(r.stdout, format).not.toMatch(FALSE_SUCCESS);
       expect(r.stderr).toMatch(/incomplete: 1 server could not be read/);
-      expect(r.stderr).toMatch(/AUX: state file .*AUX\.json is not valid JSON/);
+      // One line, no raw newline from the file and none of its text: where, and what went wrong.
+      expect(r.stderr).toMatch(
+        /AUX: state file \S*AUX\.json is not valid JSON at line 2, column 2 \(expected double-quoted property name\)\n/,
+      );
     }
     const saved = await net.cli(['plan', 'topology.yaml', '--out', 'plan.json']);
     expect(saved.stderr).toMatch(/not saved to plan\.json: it is incomplete/);

@@ -2,6 +2,7 @@
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { ServerState } from '../../model/index.js';
 import { packageFile } from '../../util/package-root.js';
+import { parseJson } from '../../util/json-parse.js';
 import {
   ajv2020Class,
   loadSchemaValidator,
@@ -37,12 +38,9 @@ function validate(): ValidateFunction {
 export function parseServerState(
   text: string,
 ): { ok: true; state: ServerState } | { ok: false; reason: string } {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, reason: `not valid JSON (${(err as Error).message})` };
-  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason };
+  const data = parsed.value;
   const v = validate();
   if (!v(data)) {
     const e = v.errors?.[0];
