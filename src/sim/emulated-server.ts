@@ -240,6 +240,8 @@ export class EmulatedServer {
   requests = 0;
   /** Connection attempts this server made to its neighbors' addresses (TLS handshakes started). */
   dials = 0;
+  /** Connections accepted by the management API (a client that reuses connections adds none). */
+  apiConnections = 0;
   private currentState: ServerState;
   private readonly started = Date.now();
   private mgmt: https.Server | undefined;
@@ -303,6 +305,7 @@ export class EmulatedServer {
       (req, res) => this.handler(this, req, res),
     );
     mgmt.on('connection', (s: Socket) => {
+      this.apiConnections++;
       this.track(s);
       s.setNoDelay(true);
     });
