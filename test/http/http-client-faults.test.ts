@@ -175,6 +175,33 @@ describe('the overall deadline of a call', () => {
   });
 });
 
+describe('kept-alive connections', () => {
+  it("closes an idle connection before the server's announced keep-alive timeout ends it", async () => {
+    // The server announces `Keep-Alive: timeout=2` and closes idle connections after 2 s. A
+    // client that reuses one just as the server closes it fails with "socket hang up" (a wasted
+    // attempt, seen under load in the sim-apply bench); the client must drop it first.
+    const s = await startLoopbackApi(loopback, () => stateOfA(), { keepAliveTimeoutMs: 2000 });
+    running.push(s);
+    const b = backendFor(s);
+    await b.readServer('A', quietContext());
+    await b.readServer('A', quietContext());
+    expect(s.connections).toEqual({ opened: 1, endedByClient: 0 });
+    await new Promise((r) => setTimeout(r, 1600));
+    expect(s.connections).toEqual({ opened: 1, endedByClient: 1 });
+    await b.readServer('A', quietContext());
+    expect(s.connections.opened).toBe(2);
+  });
+
+  it('lets an answer take longer than the idle timeout (only --timeout limits a request)', async () => {
+    const s = await api(async () => {
+      await new Promise((r) => setTimeout(r, 3300));
+      return stateOfA();
+    });
+    const b = backendFor(s, { timeoutMs: 6000, retries: 0 });
+    expect((await b.readServer('A', quietContext()))?.name).toBe('A');
+  });
+});
+
 describe('the server identity is checked on every answer', () => {
   it('refuses an answer without head.server', async () => {
     const s = await api(() => ({ body: envelope(undefined, freshState('A')) }));

@@ -101,6 +101,8 @@ export interface LoopbackApi {
   readonly port: number;
   /** Requests received so far. */
   readonly requests: SeenRequest[];
+  /** Connections accepted, and those the client ended (FIN) before the server closed them. */
+  readonly connections: { opened: number; endedByClient: number };
   close(): Promise<void>;
 }
 
@@ -108,8 +110,10 @@ export interface LoopbackApi {
 export async function startLoopbackApi(
   tls: KeyAndCert,
   handle: (req: SeenRequest, n: number) => Answer | Promise<Answer>,
+  opts: { keepAliveTimeoutMs?: number } = {},
 ): Promise<LoopbackApi> {
   const requests: SeenRequest[] = [];
+  const connections = { opened: 0, endedByClient: 0 };
   const server = https.createServer(
     { cert: tls.cert, key: tls.key },
     (req: IncomingMessage, res: ServerResponse) => {
@@ -136,6 +140,11 @@ export async function startLoopbackApi(
       });
     },
   );
+  if (opts.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = opts.keepAliveTimeoutMs;
+  server.on('secureConnection', (socket) => {
+    connections.opened++;
+    socket.on('end', () => connections.endedByClient++);
+  });
   // TLS failures on the server side (the client refused our certificate) are the point of some tests.
   server.on('tlsClientError', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -144,6 +153,7 @@ export async function startLoopbackApi(
     url: `https://127.0.0.1:${port}`,
     port,
     requests,
+    connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, buildUrl } from './http-client.js';
+import { backoffDelay, buildUrl, callDeadline, MAX_CALL_DEADLINE_MS } from './http-client.js';
 
 describe('backoffDelay', () => {
   it('grows exponentially up to the ceiling, with full jitter', () => {
@@ -19,5 +19,15 @@ describe('buildUrl', () => {
     expect(buildUrl('https://h.example:9081/drweb/', 'neighbors/state').href).toBe(
       'https://h.example:9081/drweb/api/neighbors/state.ds?format=json',
     );
+  });
+});
+
+describe('callDeadline', () => {
+  it('gives every attempt its timeout and every backoff its ceiling, capped at 5 minutes', () => {
+    expect(callDeadline(10_000, 5, 2_000)).toBe(70_000);
+    expect(callDeadline(300, 5, 20)).toBe(1_900);
+    expect(callDeadline(120_000, 5, 2_000)).toBe(MAX_CALL_DEADLINE_MS);
+    // A single attempt always gets its whole timeout, even beyond the cap.
+    expect(callDeadline(400_000, 0, 2_000)).toBe(400_000);
   });
 });
