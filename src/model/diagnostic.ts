@@ -127,11 +127,16 @@ export function failsValidation(diagnostics: readonly Diagnostic[], strict: bool
   return diagnostics.some((d) => d.severity === 'error' || strict);
 }
 
+/** True for a problem that keeps a file from being read as a topology at all (syntax, schema). */
+export function makesTopologyUnusable(d: Pick<Diagnostic, 'severity' | 'rule'>): boolean {
+  return d.severity === 'error' && (d.rule === 'yaml-syntax' || d.rule === 'schema');
+}
+
 /** True when the topology could not be read as a topology at all (syntax or schema errors). */
-export function topologyUnusable(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.some(
-    (d) => d.severity === 'error' && (d.rule === 'yaml-syntax' || d.rule === 'schema'),
-  );
+export function topologyUnusable(
+  diagnostics: readonly Pick<Diagnostic, 'severity' | 'rule'>[],
+): boolean {
+  return diagnostics.some(makesTopologyUnusable);
 }
 
 /** Orders diagnostics by file, line, column, then rule id. */

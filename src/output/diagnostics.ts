@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../model/index.js';
-import { countBySeverity, escapeHiddenInJson } from '../model/index.js';
+import { countBySeverity, escapeHiddenInJson, failsValidation } from '../model/index.js';
 import type { RuleDoc } from '../validate/index.js';
 import { SnippetLines, UNPRINTABLE, type SnippetSource } from './snippet.js';
 import type { Colors } from './colors.js';
@@ -31,10 +31,7 @@ export interface DiagnosticReport {
 export function reportFails(
   report: Pick<DiagnosticReport, 'diagnostics' | 'strict' | 'unreadable'>,
 ): boolean {
-  return (
-    (report.unreadable ?? []).length > 0 ||
-    report.diagnostics.some((d) => d.severity === 'error' || report.strict)
-  );
+  return (report.unreadable ?? []).length > 0 || failsValidation(report.diagnostics, report.strict);
 }
 
 /**

@@ -6,7 +6,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import path from 'node:path';
 import { loadTopology, readReferencedFile } from '../load/index.js';
 import type { HostPort } from '../model/index.js';
-import { formatHostPort, parseAddress } from '../model/index.js';
+import { formatHostPort, makesTopologyUnusable, parseAddress } from '../model/index.js';
 import { DEFAULT_API_PORT } from '../backends/http/wire.js';
 
 /** One server to emulate. */
@@ -69,9 +69,7 @@ export async function loadSimServers(
 ): Promise<SimServerSpec[]> {
   const loaded = await loadTopology(file, { allowOutsideRoot: opts.allowOutsideRoot });
   if (loaded.missing) throw new SimConfigError([`topology file ${file} does not exist`]);
-  const blocking = loaded.findings.filter(
-    (f) => f.severity === 'error' && (f.rule === 'yaml-syntax' || f.rule === 'schema'),
-  );
+  const blocking = loaded.findings.filter(makesTopologyUnusable);
   if (!loaded.parsedOk || blocking.length > 0) {
     throw new SimConfigError([
       `${file} is not a valid topology (${blocking[0]?.message ?? 'it cannot be parsed'}); run avnet validate`,

@@ -1,7 +1,7 @@
 /** `avnet status [FILE]`: every link's state from the backend, online or offline with the reason. */
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { ServerState, Topology } from '../../model/index.js';
+import { makesTopologyUnusable, type ServerState, type Topology } from '../../model/index.js';
 import type { ServerEndpoint } from '../../backends/index.js';
 import { loadTopology } from '../../load/index.js';
 import { collectLinkStatus, offlineLinks } from '../../status/index.js';
@@ -68,9 +68,7 @@ async function statusCommand(
     allowOutsideRoot: flags.allowOutsideRoot,
   });
   if (loaded.missing) throw new UsageError(`topology file ${fileArg} does not exist`);
-  const blocking = loaded.findings.find(
-    (f) => f.severity === 'error' && (f.rule === 'yaml-syntax' || f.rule === 'schema'),
-  );
+  const blocking = loaded.findings.find(makesTopologyUnusable);
   if (!loaded.parsedOk || blocking) {
     env.err(
       `avnet: ${fileArg} is not a valid topology${blocking ? ` (${blocking.message})` : ''}; run avnet validate\n`,
