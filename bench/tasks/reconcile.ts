@@ -19,7 +19,12 @@ import {
   reconcileOnce,
 } from '../../src/engine/index.js';
 import { describeRefusal } from '../../src/output/index.js';
-import { quietContext, type Context } from '../../src/model/index.js';
+import {
+  changedFieldNames,
+  changedNeighbor,
+  quietContext,
+  type Context,
+} from '../../src/model/index.js';
 import { waitForLinks } from '../../src/status/index.js';
 import type { TaskOutcome } from '../lib/child.js';
 
@@ -234,8 +239,8 @@ export async function reconcileTask(args: ReconcileArgs): Promise<TaskOutcome> {
           changeList: plan.changes.map((c) => ({
             server: c.server,
             action: c.action,
-            ...(c.neighbor !== undefined ? { neighbor: c.neighbor } : {}),
-            fields: (c.fields ?? []).map((f) => f.field),
+            ...(changedNeighbor(c) !== undefined ? { neighbor: changedNeighbor(c) } : {}),
+            fields: changedFieldNames(c),
           })),
         }
       : {}),

@@ -71,9 +71,15 @@ function changeFor(
     if (mine.some((c) => c.action === 'restart')) out.push({ expectedRevision: -1, restart: true });
     return out;
   }
-  if (phase === 'entries')
-    return [{ expectedRevision, upsert: mine.map((c) => c.entry!).filter(Boolean) }];
-  return [{ expectedRevision, remove: mine.map((c) => c.neighbor!) }];
+  if (phase === 'entries') {
+    const upsert = mine.flatMap((c) =>
+      c.action === 'create' || c.action === 'update' ? [c.entry] : [],
+    );
+    return [{ expectedRevision, upsert }];
+  }
+  return [
+    { expectedRevision, remove: mine.flatMap((c) => (c.action === 'delete' ? [c.neighbor] : [])) },
+  ];
 }
 
 interface ServerRun {

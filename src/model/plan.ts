@@ -2,7 +2,7 @@
 import type { NeighborEntry, NeighborType } from './neighbor.js';
 
 /** What one change does. */
-export type ChangeAction = 'create' | 'update' | 'delete' | 'enable-protocol' | 'restart';
+export type ChangeAction = PlanChange['action'];
 
 /** One changed field of an entry; secrets carry only `sensitive` and `changed`. */
 export interface FieldChange {
@@ -13,16 +13,54 @@ export interface FieldChange {
   readonly changed?: true;
 }
 
-/** One change on one server. */
-export interface PlanChange {
+/** An entry to create or update on one server. */
+export interface EntryWrite {
   readonly server: string;
-  readonly action: ChangeAction;
-  readonly neighbor?: string;
-  readonly type?: NeighborType;
-  readonly fields?: readonly FieldChange[];
+  readonly action: 'create' | 'update';
+  readonly neighbor: string;
+  readonly type: NeighborType;
+  /** The fields that differ (all of them for a create); secrets only as changed. */
+  readonly fields: readonly FieldChange[];
   readonly reason: string;
-  /** The entry to write for create/update (holds the password; never serialised). */
-  readonly entry?: NeighborEntry;
+  /** The entry to write (holds the password; never serialised). */
+  readonly entry: NeighborEntry;
+}
+
+/** An entry to delete on one server. */
+export interface EntryDelete {
+  readonly server: string;
+  readonly action: 'delete';
+  readonly neighbor: string;
+  readonly type: NeighborType;
+  readonly reason: string;
+}
+
+/** A change of the server itself: switch the protocol module on, or restart. */
+export interface ServerStep {
+  readonly server: string;
+  readonly action: 'enable-protocol' | 'restart';
+  readonly reason: string;
+}
+
+/** One change on one server: a union on `action`, each with exactly the fields it has. */
+export type PlanChange = EntryWrite | EntryDelete | ServerStep;
+
+/** Changes that concern a neighbor entry (create, update, delete). */
+export type EntryChange = EntryWrite | EntryDelete;
+
+/** True when the change concerns a neighbor entry rather than the server itself. */
+export function isEntryChange(c: PlanChange): c is EntryChange {
+  return c.action === 'create' || c.action === 'update' || c.action === 'delete';
+}
+
+/** The neighbor an entry change concerns; undefined for a change of the server itself. */
+export function changedNeighbor(c: PlanChange): string | undefined {
+  return isEntryChange(c) ? c.neighbor : undefined;
+}
+
+/** The names of the fields a change writes (none for deletes and server steps). */
+export function changedFieldNames(c: PlanChange): string[] {
+  return c.action === 'create' || c.action === 'update' ? c.fields.map((f) => f.field) : [];
 }
 
 /** An entry on a server that avnet does not manage and leaves alone. */

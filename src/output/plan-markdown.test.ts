@@ -211,6 +211,7 @@ describe('formatPlanMarkdown', () => {
               type: 'peer' as const,
               fields: [{ field: 'address', before: n, after: s }],
               reason: 'differs from the topology',
+              entry: entry(n, 'peer', { address: s }),
             })),
           );
           const plan: Plan = {

@@ -6,6 +6,8 @@
  */
 import type {
   DesiredServerState,
+  EntryChange,
+  EntryWrite,
   FieldChange,
   LinkSpec,
   Plan,
@@ -15,6 +17,7 @@ import type {
 } from '../model/index.js';
 import {
   PR_COMMENT_MAX_CHARS,
+  isEntryChange,
   linkEnds,
   pairKey,
   summarizeChanges,
@@ -129,8 +132,8 @@ function isEmptyObject(v: unknown): boolean {
 }
 
 /** The fields a change shows: all of an update, the set ones of a create. */
-function shownFields(c: PlanChange): readonly FieldChange[] {
-  const fields = c.fields ?? [];
+function shownFields(c: EntryWrite): readonly FieldChange[] {
+  const { fields } = c;
   if (c.action !== 'create') return fields;
   return fields.filter((f) => f.sensitive || (f.after !== null && !isEmptyObject(f.after)));
 }
@@ -145,7 +148,7 @@ function fieldItem(f: FieldChange, create: boolean): string {
 /** One change as Markdown list lines (each ending in a newline). */
 function changeBlock(c: PlanChange): string {
   const reason = escapeMarkdownText(c.reason);
-  const neighbor = `neighbor ${markdownCodeSpan(c.neighbor ?? '')} (${c.type ?? '?'})`;
+  const neighbor = (e: EntryChange) => `neighbor ${markdownCodeSpan(e.neighbor)} (${e.type})`;
   let lines: string[];
   switch (c.action) {
     case 'enable-protocol':
@@ -156,18 +159,18 @@ function changeBlock(c: PlanChange): string {
       break;
     case 'create':
       lines = [
-        `- **create** ${neighbor} — ${reason}`,
+        `- **create** ${neighbor(c)} — ${reason}`,
         ...shownFields(c).map((f) => fieldItem(f, true)),
       ];
       break;
     case 'update':
       lines = [
-        `- **update** ${neighbor} — ${reason}`,
+        `- **update** ${neighbor(c)} — ${reason}`,
         ...shownFields(c).map((f) => fieldItem(f, false)),
       ];
       break;
     case 'delete':
-      lines = [`- **delete** ${neighbor} — ${reason}`];
+      lines = [`- **delete** ${neighbor(c)} — ${reason}`];
       break;
   }
   return lines.join('\n') + '\n';
@@ -189,7 +192,10 @@ function stateText(plan: Plan, server: string): string {
 
 /** The opening and closing text of a server's section; folded when long. */
 function serverFrame(plan: Plan, server: string, list: readonly PlanChange[]): [string, string] {
-  const lines = list.reduce((n, c) => n + 1 + shownFields(c).length, 0);
+  const lines = list.reduce(
+    (n, c) => n + 1 + (c.action === 'create' || c.action === 'update' ? shownFields(c).length : 0),
+    0,
+  );
   const state = stateText(plan, server);
   const what = summaryText(summarizeChanges(list)) + (state ? ` (${state})` : '');
   if (lines > PLAN_MARKDOWN_FOLD_LINES) {
@@ -209,9 +215,9 @@ export function changedLinks(plan: Plan, topology?: Topology): ChangedLink[] {
     const key = pairKey(a, b);
     if (!declared.has(key)) declared.set(key, link);
   }
-  const groups = new Map<string, PlanChange[]>();
+  const groups = new Map<string, EntryChange[]>();
   for (const c of plan.changes) {
-    if (c.neighbor === undefined) continue;
+    if (!isEntryChange(c)) continue;
     const key = pairKey(c.server, c.neighbor);
     const list = groups.get(key);
     if (list) list.push(c);
@@ -227,7 +233,7 @@ export function changedLinks(plan: Plan, topology?: Topology): ChangedLink[] {
     const fields: string[] = [];
     for (const c of list) {
       if (c.action !== 'update') continue;
-      for (const f of c.fields ?? [])
+      for (const f of c.fields)
         if (f.field !== 'managedBy' && !fields.includes(f.field)) fields.push(f.field);
     }
     const link = declared.get(key);
@@ -238,7 +244,7 @@ export function changedLinks(plan: Plan, topology?: Topology): ChangedLink[] {
     }
     // Not declared (any more): the entries' types tell who is the parent.
     const c = list[0]!;
-    const neighbor = c.neighbor!;
+    const neighbor = c.neighbor;
     if (c.type === 'parent')
       out.push({ from: neighbor, to: c.server, kind: 'parent-child', status, fields });
     else if (c.type === 'child')

@@ -17,9 +17,17 @@ import type {
   NeighborType,
   Plan,
   PlanChange,
+  ServerStep,
   Topology,
 } from '../model/index.js';
-import { applyPhaseOf, linkEnds, linkLabel, pairKey, type ApplyPhase } from '../model/index.js';
+import {
+  applyPhaseOf,
+  isEntryChange,
+  linkEnds,
+  linkLabel,
+  pairKey,
+  type ApplyPhase,
+} from '../model/index.js';
 import { describeSecretRef } from '../load/secrets.js';
 import { describePems, planHeadline, planSummaryLine } from './plan-text.js';
 
@@ -186,7 +194,7 @@ export function childrenFirstOrder(plan: Plan, topology?: Topology): string[] {
     if (link.kind === 'parent-child') edge(link.child, link.parent);
   for (const c of plan.changes) {
     servers.add(c.server);
-    if (c.neighbor === undefined) continue;
+    if (!isEntryChange(c)) continue;
     if (c.type === 'parent') edge(c.server, c.neighbor);
     else if (c.type === 'child') edge(c.neighbor, c.server);
   }
@@ -483,37 +491,42 @@ function updateLines(fc: FieldContext, f: FieldChange, type: NeighborType | unde
   }
 }
 
+/** The step for a change of the server itself: the protocol module, or a restart. */
+function serverStepFor(c: ServerStep): { head: string; items: string[] } {
+  return c.action === 'enable-protocol'
+    ? {
+        head: 'Administration → Dr.Web Server configuration → Modules → enable "Dr.Web Server protocol" → Save.',
+        items: [],
+      }
+    : {
+        head: `Administration → Dr.Web Server → Restart, and wait until ${c.server} is back online (${c.reason}).`,
+        items: [],
+      };
+}
+
 /** The numbered step (first line) and its sub-items for one change. */
 function stepFor(
   c: PlanChange,
   topology: Topology | undefined,
 ): { head: string; items: string[]; then?: string } {
-  const neighbor = `${c.neighbor ?? ''}${c.type ? ` (${TYPE_LABELS[c.type]})` : ''}`;
-  const publicKey = c.fields?.find((f) => f.field === 'neighborPublicKey');
-  const fc = fieldContext(topology, c.server, c.neighbor ?? '', publicKey?.after);
+  if (!isEntryChange(c)) return serverStepFor(c);
+  const neighbor = `${c.neighbor} (${TYPE_LABELS[c.type]})`;
+  const fields = c.action === 'delete' ? [] : c.fields;
+  const publicKey = fields.find((f) => f.field === 'neighborPublicKey');
+  const fc = fieldContext(topology, c.server, c.neighbor, publicKey?.after);
   switch (c.action) {
-    case 'enable-protocol':
-      return {
-        head: 'Administration → Dr.Web Server configuration → Modules → enable "Dr.Web Server protocol" → Save.',
-        items: [],
-      };
-    case 'restart':
-      return {
-        head: `Administration → Dr.Web Server → Restart, and wait until ${c.server} is back online (${c.reason}).`,
-        items: [],
-      };
     case 'create': {
       const after: Record<string, unknown> = {};
-      for (const f of c.fields ?? []) if (!f.sensitive) after[f.field] = f.after;
-      const folder = c.type ? `the ${TYPE_FOLDERS[c.type]} folder` : 'its folder';
+      for (const f of c.fields) if (!f.sensitive) after[f.field] = f.after;
+      const folder = `the ${TYPE_FOLDERS[c.type]} folder`;
       return {
         head: 'Anti-virus Network → Add a network object → Create neighbor, with:',
         items: createLines(fc, after, c.type),
-        then: `Then Save. ${c.neighbor ?? 'The neighbor'} appears in ${folder} of the network tree, and in Offline until it connects.`,
+        then: `Then Save. ${c.neighbor} appears in ${folder} of the network tree, and in Offline until it connects.`,
       };
     }
     case 'update': {
-      const items = (c.fields ?? []).flatMap((f) => updateLines(fc, f, c.type));
+      const items = c.fields.flatMap((f) => updateLines(fc, f, c.type));
       return {
         head: `Anti-virus Network → select the server ${c.server} → neighbor ${neighbor} → Edit:`,
         items:
@@ -560,7 +573,7 @@ function namedServers(plan: Plan, topology: Topology | undefined): string[] {
   for (const c of plan.changes) {
     if (applyPhaseOf(c) === 'deletions') continue;
     names.add(c.server);
-    if (c.neighbor !== undefined) names.add(c.neighbor);
+    if (isEntryChange(c)) names.add(c.neighbor);
   }
   return [...names].filter((n) => !topology || topology.servers.has(n)).sort(byName);
 }

@@ -11,6 +11,7 @@ import type {
 } from '../model/index.js';
 import {
   ENTRY_FIELDS,
+  changedNeighbor,
   MANAGED_BY_AVNET,
   SENSITIVE_FIELDS,
   summarizeChanges,
@@ -173,7 +174,7 @@ export function computePlan(input: PlanInput): Plan {
       ...planned.changes.sort(
         (a, b) =>
           ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
-          (a.neighbor ?? '').localeCompare(b.neighbor ?? ''),
+          (changedNeighbor(a) ?? '').localeCompare(changedNeighbor(b) ?? ''),
       ),
     );
     unmanaged.push(...planned.unmanaged);

@@ -6,14 +6,29 @@ export const PLAN_FORMAT_VERSION = '1.0';
 
 /** One change as printed: everything but the entry to write (which holds the password). */
 export function changeToJson(c: PlanChange): Record<string, unknown> {
-  return {
-    server: c.server,
-    action: c.action,
-    ...(c.neighbor !== undefined ? { neighbor: c.neighbor } : {}),
-    ...(c.type !== undefined ? { type: c.type } : {}),
-    ...(c.fields !== undefined ? { fields: c.fields } : {}),
-    reason: c.reason,
-  };
+  switch (c.action) {
+    case 'create':
+    case 'update':
+      return {
+        server: c.server,
+        action: c.action,
+        neighbor: c.neighbor,
+        type: c.type,
+        fields: c.fields,
+        reason: c.reason,
+      };
+    case 'delete':
+      return {
+        server: c.server,
+        action: c.action,
+        neighbor: c.neighbor,
+        type: c.type,
+        reason: c.reason,
+      };
+    case 'enable-protocol':
+    case 'restart':
+      return { server: c.server, action: c.action, reason: c.reason };
+  }
 }
 
 /** The plan as the contract's JSON document. */

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DirBackend, LOCK_FILE } from '../../src/backends/index.js';
 import type { NeighborEntry } from '../../src/model/index.js';
-import { quietContext, type Context } from '../../src/model/index.js';
+import {
+  changedFieldNames,
+  changedNeighbor,
+  quietContext,
+  type Context,
+} from '../../src/model/index.js';
 import { normalizePem } from '../../src/render/index.js';
 import { basicYaml, makeNetwork, pool, runCli, type TestNetwork } from './network.js';
 import { planOf, applyOf, explainResult } from '../helpers/outcome.js';
@@ -134,8 +139,8 @@ describe('apply on the dir backend', () => {
       planOf(plan).changes.map((c) => [
         c.server,
         c.action,
-        c.neighbor,
-        c.fields?.map((f) => f.field),
+        changedNeighbor(c),
+        changedFieldNames(c),
       ]),
     ).toEqual([
       ['AUX', 'update', 'MAIN', ['encryption']],
@@ -166,10 +171,9 @@ describe('apply on the dir backend', () => {
     await writeFile(mainFile, JSON.stringify(main, null, 2));
     await net.write(THREE.slice(0, THREE.indexOf('  - peers:')));
     const plan = await net.reconcile('plan');
-    expect(planOf(plan).changes.map((c) => `${c.server} ${c.action} ${c.neighbor}`)).toEqual([
-      'EAST delete MAIN',
-      'MAIN delete EAST',
-    ]);
+    expect(
+      planOf(plan).changes.map((c) => `${c.server} ${c.action} ${changedNeighbor(c)}`),
+    ).toEqual(['EAST delete MAIN', 'MAIN delete EAST']);
     expect(planOf(plan).unmanaged).toEqual([{ server: 'MAIN', neighbor: 'LEGACY' }]);
     await net.reconcile('apply');
     const states = await net.states();
@@ -187,10 +191,9 @@ describe('apply on the dir backend', () => {
     );
     await net.write(withoutEast.slice(0, withoutEast.indexOf('  - peers:')));
     const result = await net.reconcile('apply');
-    expect(planOf(result).changes.map((c) => `${c.server} ${c.action} ${c.neighbor}`)).toEqual([
-      'EAST delete MAIN',
-      'MAIN delete EAST',
-    ]);
+    expect(
+      planOf(result).changes.map((c) => `${c.server} ${c.action} ${changedNeighbor(c)}`),
+    ).toEqual(['EAST delete MAIN', 'MAIN delete EAST']);
     expect((await net.states()).get('EAST')?.neighbors).toEqual([]);
   });
 

@@ -11,7 +11,12 @@ import { readActualState } from '../../src/actual/index.js';
 import { applyPlan } from '../../src/apply/index.js';
 import { DirBackend } from '../../src/backends/index.js';
 import { checkTopology } from '../../src/engine/index.js';
-import { quietContext, type PlanChange } from '../../src/model/index.js';
+import {
+  changedFieldNames,
+  changedNeighbor,
+  quietContext,
+  type PlanChange,
+} from '../../src/model/index.js';
 import { computePlan } from '../../src/plan/index.js';
 import { renderDesiredState } from '../../src/render/index.js';
 import { pool, writeCerts } from './network.js';
@@ -273,8 +278,8 @@ describe('import round trip', () => {
           changes: plan.changes.map((c) => [
             c.server,
             c.action,
-            c.neighbor,
-            c.fields?.map((f) => f.field),
+            changedNeighbor(c),
+            changedFieldNames(c),
           ]),
           notes: imported.notes,
         }).toEqual({
