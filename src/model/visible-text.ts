@@ -16,6 +16,7 @@ const HIDDEN_CLASS =
   '[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}\\p{Cs}\\p{Zl}\\p{Zp}\\p{Default_Ignorable_Code_Point}\\p{Zs}]';
 const HIDDEN = new RegExp(HIDDEN_CLASS, 'gu');
 const HIDDEN_ONE = new RegExp(`^${HIDDEN_CLASS}$`, 'u');
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** A character that {@link visibleText} escapes, where it is and what it is. */
 export interface HiddenCharacter {
@@ -101,6 +102,8 @@ export function visibleText(text: string): string {
 
 /** The characters of `text` that {@link visibleText} would escape, in order. */
 export function hiddenCharacters(text: string): HiddenCharacter[] {
+  // Most names are printable ASCII: nothing to look at character by character.
+  if (PRINTABLE_ASCII.test(text)) return [];
   const out: HiddenCharacter[] = [];
   let position = 0;
   for (const char of text) {

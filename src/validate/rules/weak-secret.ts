@@ -3,7 +3,7 @@
  * passes through a redactor that masks known password values; a password that is also a server
  * name is then masked wherever that name appears, which tells any reader what it is.
  */
-import type { Finding, LinkSpec, Topology } from '../../model/index.js';
+import type { Finding, LinkSpec } from '../../model/index.js';
 import { ENTRY_FIELDS, linkEnds, linkLabel, linkPointer } from '../../model/index.js';
 import { finding, type TopologyRule } from '../rule.js';
 
@@ -26,20 +26,28 @@ const PRINTED_WORDS: ReadonlySet<string> = new Set(
   ].map((w) => w.toLowerCase()),
 );
 
-/** Why a password is weak, as phrases that never contain it; empty when it is not. */
-function weaknesses(password: string, topology: Topology, link: LinkSpec): string[] {
+/** Lower-cased names a password must not be: every server's, and the network's. */
+interface PrintedNames {
+  readonly servers: ReadonlySet<string>;
+  readonly network?: string;
+}
+
+/**
+ * Why a password is weak, as phrases that never contain it; empty when it is not. Equality is
+ * checked against every server name (a set lookup); containment, which the redactor's masking of
+ * substrings also gives away, against the link's own ends and the network name only, so that
+ * the rule stays linear in the size of the network.
+ */
+function weaknesses(password: string, names: PrintedNames, link: LinkSpec): string[] {
   const pw = password.toLowerCase();
   const out: string[] = [];
   if ([...password].length < MIN_PASSWORD_LENGTH)
     out.push(`is shorter than ${MIN_PASSWORD_LENGTH} characters`);
-  const names = [...new Set([...topology.servers.keys(), ...linkEnds(link)])].map((n) =>
-    n.toLowerCase(),
-  );
-  if (names.includes(pw)) out.push('is the name of a server');
-  else if (names.some((n) => n.includes(pw))) out.push('is part of the name of a server');
-  const network = topology.name?.toLowerCase();
-  if (network === pw) out.push('is the name of the network');
-  else if (network?.includes(pw)) out.push('is part of the name of the network');
+  const ends = linkEnds(link).map((n) => n.toLowerCase());
+  if (names.servers.has(pw) || ends.includes(pw)) out.push('is the name of a server');
+  else if (ends.some((n) => n.includes(pw))) out.push('is part of the name of a server');
+  if (names.network === pw) out.push('is the name of the network');
+  else if (names.network?.includes(pw)) out.push('is part of the name of the network');
   if (PRINTED_WORDS.has(pw)) out.push('is a word avnet prints in plans');
   return out;
 }
@@ -71,7 +79,7 @@ export const weakSecretRule: TopologyRule = {
   id: 'weak-secret',
   severity: 'warning',
   scope: 'topology',
-  summary: `A link password is shorter than ${MIN_PASSWORD_LENGTH} characters, or (case-insensitively) is or is part of a server name, the network name or a word avnet prints in plans (a field name such as \`password\`).`,
+  summary: `A link password is shorter than ${MIN_PASSWORD_LENGTH} characters, or (case-insensitively) is a server name, part of the name of one of the link's servers or of the network, or a word avnet prints in plans (a field name such as \`password\`).`,
   description:
     'A short password is easy to guess. A password that is also a word avnet prints is worse: avnet masks every known password value in all of its output, so the masked places spell out the password to anyone reading a plan, a CI log or a pull-request comment. Inline passwords are always checked; `env` and `file` passwords when they are resolved (`validate --secrets`, and always in `plan` and `apply`). The message never contains the password; when naming the link would print it, the position alone says which link it is.',
   example: {
@@ -82,12 +90,17 @@ export const weakSecretRule: TopologyRule = {
   },
   check({ topology, secrets }) {
     const out: Finding[] = [];
+    let names: PrintedNames | undefined;
     for (const link of topology.links) {
       const ref = link.password;
       if (!ref) continue;
       const value = ref.kind === 'inline' ? ref.value : secrets?.get(link.index);
       if (value === undefined || value === '') continue;
-      const reasons = weaknesses(value, topology, link);
+      names ??= {
+        servers: new Set([...topology.servers.keys()].map((n) => n.toLowerCase())),
+        network: topology.name?.toLowerCase(),
+      };
+      const reasons = weaknesses(value, names, link);
       if (reasons.length === 0) continue;
       out.push(finding(this, linkPointer(link, 'password'), message(value, reasons, link)));
     }
