@@ -3,7 +3,7 @@
  * no output avnet prints (diagnostics in every format, the text and markdown plans) holds the raw
  * characters; each shows as ⟨U+XXXX⟩.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertPool } from '../helpers/topology.js';
@@ -87,6 +87,17 @@ describe('look-alike and invisible server names', () => {
       expect(stderr).not.toMatch(RAW);
     },
   );
+
+  it('a right-to-left override typed raw into the file is not printed raw either', async () => {
+    const raw = path.join(dir, 'raw.yaml');
+    await writeFile(raw, TOPOLOGY.replaceAll('"EAST\\u202ETSEW"', RLO));
+    expect(await readFile(raw, 'utf8')).toContain(RLO);
+    for (const format of ['text', 'json', 'github', 'sarif']) {
+      const { stdout, stderr } = await runMain(['validate', raw, '--format', format], { env: ENV });
+      expect(stdout, format).toContain('⟨U+202E⟩');
+      expect(stdout + stderr, format).not.toContain('\u202e');
+    }
+  });
 
   it.each(['text', 'markdown'])('plan --format %s shows the names escaped', async (format) => {
     const { code, stdout, stderr } = await runMain(['plan', file, '--format', format], {
