@@ -297,6 +297,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     }
   };
 
+  let closing: Promise<void> | undefined;
   return {
     notify(n) {
       if (stop.signal.aborted || targets.length === 0) return;
@@ -327,20 +328,24 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       }
     },
 
-    async close() {
-      if (stop.signal.aborted) return;
-      stop.abort();
-      for (const target of targets) {
-        const left = target.queue.length;
-        target.queue.length = 0;
-        if (left > 0) {
-          logger.warn(
-            { url: target.receiver.origin, pending: left },
-            'notifications not delivered: stopping',
-          );
-        }
-      }
-      await Promise.all(targets.map((t) => t.running));
+    close() {
+      closing ??= stopAll();
+      return closing;
     },
   };
+
+  async function stopAll(): Promise<void> {
+    stop.abort();
+    for (const target of targets) {
+      const left = target.queue.length;
+      target.queue.length = 0;
+      if (left > 0) {
+        logger.warn(
+          { url: target.receiver.origin, pending: left },
+          'notifications not delivered: stopping',
+        );
+      }
+    }
+    await Promise.all(targets.map((t) => t.running));
+  }
 }
