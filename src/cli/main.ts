@@ -22,6 +22,7 @@ import { registerDiff } from './commands/diff.js';
 import { registerSim } from './commands/sim.js';
 import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
+import { registerServe } from './commands/serve.js';
 
 /** A command body: gets its environment, returns an exit code. */
 export type CommandAction = (env: CommandEnv) => Promise<number>;
@@ -113,6 +114,7 @@ export async function main(
   registerSim(program, run);
   registerStatus(program, run);
   registerWatch(program, run);
+  registerServe(program, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

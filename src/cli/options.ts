@@ -12,6 +12,12 @@ export function durationFlag(value: string): number {
   return s;
 }
 
+/** Parses an interval flag: a duration (`30s`, `5m`), or `0` / `off` for none; in ms. */
+export function intervalFlag(value: string): number {
+  if (value === 'off' || value === '0') return 0;
+  return durationFlag(value) * 1000;
+}
+
 /** Builds a parser that accepts one of a fixed list of values. */
 export function choiceFlag<T extends string>(choices: readonly T[]): (value: string) => T {
   return (value) => {

@@ -4,7 +4,15 @@
  * verify the same way; they differ only in what a revision conflict does (re-plan, or fail the
  * server because a saved plan must be applied exactly as reviewed).
  */
-import type { Context, Plan, PlanChange, Refusal, Verification } from '../model/index.js';
+import type {
+  Context,
+  Plan,
+  PlanChange,
+  Refusal,
+  ServerState,
+  Verification,
+} from '../model/index.js';
+import { summarizeChanges } from '../model/index.js';
 import { LockedError, type Backend, type BackendLock } from '../backends/index.js';
 import { readActualState } from '../actual/index.js';
 import { computePlan } from '../plan/index.js';
@@ -79,8 +87,19 @@ export async function confirmApplyVerify(
   } finally {
     await lock?.release();
   }
-  const run: ApplyRun = { apply, staleLockRemoved: lock?.replaced ?? null };
-  const verify = await verifyPlan(backend, reading, plan, ctx, opts.concurrency);
+  const { verify, reread } = await verifyPlan(backend, reading, plan, ctx, opts.concurrency);
+  const after: Reading =
+    verify.status === 'skipped'
+      ? reading
+      : {
+          ...reading,
+          actual: new Map([...reading.actual, ...reread]),
+          plan:
+            verify.status === 'converged'
+              ? { ...plan, changes: [], summary: summarizeChanges([]) }
+              : { ...verify.plan, errors: [...reading.unread, ...verify.plan.errors] },
+        };
+  const run: ApplyRun = { apply, after, staleLockRemoved: lock?.replaced ?? null };
   if (apply.failed === 0 && reading.unread.length === 0 && verify.status === 'converged') {
     return { outcome: 'applied', ...run, verify };
   }
@@ -94,9 +113,9 @@ export async function verifyPlan(
   plan: Plan,
   ctx: Context,
   concurrency?: number,
-): Promise<Verification> {
+): Promise<{ verify: Verification; reread: ReadonlyMap<string, ServerState> }> {
   // After Ctrl-C there is nothing trustworthy to verify: the reads would be aborted too.
-  if (ctx.signal.aborted) return { status: 'skipped' };
+  if (ctx.signal.aborted) return { verify: { status: 'skipped' }, reread: new Map() };
   const touched = [...new Set(plan.changes.map((c) => c.server))];
   const read = await readActualState(
     backend,
@@ -115,7 +134,9 @@ export async function verifyPlan(
     actual: read.servers,
     readErrors: read.errors,
   });
-  if (read.errors.length > 0) return { status: 'unverified', unread: read.errors, plan: again };
-  if (again.changes.length > 0) return { status: 'pending', plan: again };
-  return { status: 'converged' };
+  const reread = read.servers;
+  if (read.errors.length > 0)
+    return { verify: { status: 'unverified', unread: read.errors, plan: again }, reread };
+  if (again.changes.length > 0) return { verify: { status: 'pending', plan: again }, reread };
+  return { verify: { status: 'converged' }, reread };
 }

@@ -34,6 +34,12 @@ export interface Reading {
 /** What an apply did, after its lock was taken. */
 export interface ApplyRun {
   readonly apply: ApplyReport;
+  /**
+   * The servers as the apply left them: the states read back after it (the others as read
+   * before), and what still differs (empty once converged). Without a read-back (interrupted),
+   * the reading from before the apply.
+   */
+  readonly after: Reading;
   /** A stale lock (its owner was gone) that was removed to take this run's lock. */
   readonly staleLockRemoved: LockInfo | null;
 }

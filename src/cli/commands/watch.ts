@@ -25,7 +25,7 @@ import {
 import { EXIT_OK, UsageError } from '../exit-codes.js';
 import type { CommandEnv } from '../io.js';
 import { addBackendFlags, reconcileOptionsFrom, type BackendFlags } from '../backend-flags.js';
-import { addReconcileFlags, choiceFlag, durationFlag, type ReconcileFlags } from '../options.js';
+import { addReconcileFlags, choiceFlag, intervalFlag, type ReconcileFlags } from '../options.js';
 import { resolveTopologyPath } from '../paths.js';
 import { formatApplyReport, renderPlan, reportDiagnostics } from '../reports.js';
 
@@ -39,11 +39,6 @@ interface WatchFlags extends BackendFlags, ReconcileFlags {
   format: (typeof WATCH_FORMATS)[number];
 }
 
-/** Parses `--interval`: a duration (`30s`, `5m`), or `0` / `off` for no interval cycles; in ms. */
-export function intervalFlag(value: string): number {
-  if (value === 'off' || value === '0') return 0;
-  return durationFlag(value) * 1000;
-}
 
 /** Parses `--debounce`: milliseconds, 0 or more. */
 export function debounceFlag(value: string): number {
