@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,13 +13,27 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Whether a process runs (a zombie waiting for its reaper does not). */
 function running(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc: a signal reached it
+  }
+}
+
+/** Waits up to 3 s for a killed process to be gone. */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 30; i++) {
+    if (!running(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
 }
 
 describe('gitEnvironment', () => {
@@ -65,8 +80,7 @@ describe('runGit', () => {
     expect(r.code).toBeNull();
     expect(Date.now() - started).toBeLessThan(10_000);
     const pid = Number(await readFile(pidFile, 'utf8'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(running(pid)).toBe(false);
+    expect(await gone(pid)).toBe(true);
   });
 
   it('is cancelled by the signal', async () => {
