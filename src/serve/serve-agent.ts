@@ -101,6 +101,9 @@ interface CycleRequest {
   onlyIfNew: boolean;
 }
 
+/** Delay before retrying a cycle that failed (locked state, unreadable server), ms. */
+const RETRY_MS = 10_000;
+
 /** Which trigger a merged request reports: the one a person or a push caused wins. */
 const TRIGGER_RANK: Record<CycleTrigger, number> = {
   manual: 5,
@@ -157,16 +160,20 @@ export class ServeAgent {
     this.backends = keepBackend(opts.openBackend);
   }
 
-  /** Loads the persisted state and starts the first cycle; resolves once it has started. */
-  async start(ctx: Context): Promise<{ note: string | null }> {
+  /** Loads the persisted state: history and the last applied revision are reported at once. */
+  async load(ctx: Context): Promise<{ note: string | null }> {
     this.ctx = ctx;
     this.log = this.opts.logger ?? ctx.logger;
     const loaded = await loadServeState(this.opts.dataDir);
     this.persisted = loaded.state;
     if (loaded.note) this.log.warn({ note: loaded.note }, 'serve: history could not be read');
+    return { note: loaded.note };
+  }
+
+  /** Starts the first cycle and the timers (after `load`, once the API answers). */
+  start(): void {
     this.request({ trigger: 'start', fetch: true, onlyIfNew: false });
     if (this.opts.linkIntervalMs > 0) this.scheduleLinks();
-    return { note: loaded.note };
   }
 
   /** Asks for a cycle (webhook, manual sync, file change); coalesces with a running one. */
@@ -358,14 +365,19 @@ export class ServeAgent {
     }, ms);
   }
 
-  private scheduleInterval(): void {
+  /** The next drift check: after the interval, or sooner (a retry) when the last cycle failed. */
+  private scheduleInterval(retry = false): void {
     if (this.intervalTimer) clearTimeout(this.intervalTimer);
     this.intervalTimer = undefined;
-    if (this.stopping || this.opts.intervalMs <= 0) return;
+    if (this.stopping) return;
+    const ms = retry
+      ? Math.min(RETRY_MS, this.opts.intervalMs > 0 ? this.opts.intervalMs : RETRY_MS)
+      : this.opts.intervalMs;
+    if (ms <= 0) return;
     this.intervalTimer = setTimeout(() => {
       this.intervalTimer = undefined;
       this.request({ trigger: 'interval', fetch: false, onlyIfNew: false });
-    }, this.opts.intervalMs);
+    }, ms);
   }
 
   private scheduleLinks(): void {
@@ -540,6 +552,8 @@ export class ServeAgent {
       snapshot.root,
     );
     this.finish(req, startedAt, outcome, message, target.revision, result);
+    // A cycle that did not get through (a lock, an unreadable server) is tried again soon.
+    if (outcome === 'failed') this.scheduleInterval(true);
     if (this.topology) await this.pollLinks();
   }
 
@@ -631,9 +645,12 @@ export class ServeAgent {
         return { outcome: 'failed', message: 'cancelled' };
       case 'applied': {
         this.lastApplyAt = this.ctx.clock.now().getTime();
-        this.persisted = { ...this.persisted, applied: { revision, at: now } };
         const writes = result.apply.writes;
-        if (trigger === 'interval') {
+        // Drift means the servers had been at this revision and moved away; an interval cycle
+        // that finishes an apply which failed before (a lock, a server down) is just an apply.
+        const wasAt = this.persisted.applied?.revision === revision;
+        this.persisted = { ...this.persisted, applied: { revision, at: now } };
+        if (trigger === 'interval' && wasAt) {
           const message = `healed drift: ${changes} change${changes === 1 ? '' : 's'} on ${servers.join(', ')} (${writes} writes)`;
           this.notify('drift-detected', 'warning', `avnet: drift on ${servers.join(', ')}`, {
             revision,

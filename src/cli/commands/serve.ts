@@ -254,6 +254,8 @@ async function serveCommand(
     onSecrets: (values) => env.redactor.add(values),
     logger,
   });
+  const loaded = await agent.load(ctx);
+  if (loaded.note) env.err(`avnet: ${loaded.note}\n`);
   const app = createHttpApi({
     agent,
     metrics,
@@ -285,8 +287,7 @@ async function serveCommand(
   env.err(
     `avnet serve: ${scheme}://${host}:${port}/ following ${what}; ${flags.apply ? 'applying' : 'planning only (no --apply)'}${authToken ? '; the API needs the bearer token' : ''}. Press Ctrl-C to stop.\n`,
   );
-  const started = await agent.start(ctx);
-  if (started.note) env.err(`avnet: ${started.note}\n`);
+  agent.start();
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) resolve();
     else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
