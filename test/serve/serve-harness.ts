@@ -76,11 +76,11 @@ export async function api(
   if (init.token) headers.set('authorization', `Bearer ${init.token}`);
   const res = await fetch(serve.url + path, { ...init, headers });
   const text = await res.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    body = undefined;
+    // not JSON (the metrics page, a plain-text health answer)
   }
   return { status: res.status, body, text, headers: res.headers };
 }

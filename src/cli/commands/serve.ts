@@ -196,7 +196,8 @@ async function serveCommand(
   const dataDir = path.resolve(cwd, flags.data);
   const topologyFile = path.resolve(cwd, fileArg ?? 'topology.yaml');
 
-  let agent: ServeAgent | undefined;
+  // The file source reports changes to the agent, which is made after it.
+  const changed: { notify: () => void } = { notify: () => {} };
   let source: TopologySource;
   if (flags.git !== undefined) {
     const credentials = credentialsOf(flags.git);
@@ -214,7 +215,7 @@ async function serveCommand(
   } else {
     const file = new FileSource({
       file: topologyFile,
-      onChange: () => agent?.trigger('change'),
+      onChange: () => changed.notify(),
       onError: (err) => logger.warn({ err: err.message }, 'serve: file watcher error'),
     });
     await file.start();
@@ -226,7 +227,7 @@ async function serveCommand(
     secret: notifySecret?.value,
     logger,
   });
-  agent = new ServeAgent({
+  const agent = new ServeAgent({
     source,
     apply: flags.apply ?? false,
     dataDir,
@@ -254,6 +255,7 @@ async function serveCommand(
     onSecrets: (values) => env.redactor.add(values),
     logger,
   });
+  changed.notify = () => agent.trigger('change');
   const loaded = await agent.load(ctx);
   if (loaded.note) env.err(`avnet: ${loaded.note}\n`);
   const app = createHttpApi({
