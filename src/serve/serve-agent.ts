@@ -467,6 +467,7 @@ export class ServeAgent {
           read.outcome === 'failed' ? 'failure' : 'success',
           (performance.now() - t0) / 1000,
         );
+      if (read.outcome === 'failed' && (this.stopping || ctx.signal.aborted)) return;
       if (read.outcome === 'failed') {
         this.fetchFailures++;
         if (this.fetchFailures === 1)

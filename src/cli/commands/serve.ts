@@ -14,6 +14,7 @@ import {
   checkNotifyUrl,
   FileSource,
   GitSource,
+  GitSourceError,
   gitTopologySource,
   redactGitUrl,
   ServeAgent,
@@ -202,16 +203,21 @@ async function serveCommand(
   if (flags.git !== undefined) {
     const credentials = credentialsOf(flags.git);
     env.redactor.add(credentials);
-    source = gitTopologySource(
-      new GitSource({
+    let repo: GitSource;
+    try {
+      repo = new GitSource({
         url: flags.git,
         ref: flags.ref,
         path: flags.path,
         dataDir: path.join(dataDir, 'git'),
         logger,
         env: env.io.env as NodeJS.ProcessEnv,
-      }),
-    );
+      });
+    } catch (err) {
+      if (err instanceof GitSourceError) throw new UsageError(err.message);
+      throw err;
+    }
+    source = gitTopologySource(repo);
   } else {
     const file = new FileSource({
       file: topologyFile,
