@@ -12,9 +12,11 @@ export function durationFlag(value: string): number {
   return s;
 }
 
-/** Parses an interval flag: a duration (`30s`, `5m`), or `0` / `off` for none; in ms. */
+/** Parses an interval flag: a duration (`30s`, `5m`, `250ms`), or `0` / `off` for none; in ms. */
 export function intervalFlag(value: string): number {
   if (value === 'off' || value === '0') return 0;
+  const ms = /^([1-9][0-9]{0,8})ms$/.exec(value);
+  if (ms) return Number(ms[1]);
   return durationFlag(value) * 1000;
 }
 
