@@ -178,6 +178,37 @@ describe('avnet serve FILE (dir backend)', { timeout: 120_000 }, () => {
     ).rejects.toThrow(/refusing to listen on 0\.0\.0\.0:0 without --auth-token/);
   });
 
+  it('applies a saved edit of the file at once (trigger change)', async () => {
+    const { dir } = await basicCopy();
+    const s = await serve(dir, '--apply', '--interval', '0', '--auth-token', 'env:AVNET_TOKEN');
+    await until('applied', async () =>
+      (await history(s))[0]?.outcome === 'applied' ? true : undefined,
+    );
+    const file = path.join(dir, 'topology.yaml');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(
+        'password: { file: secrets/main-auxiliary }',
+        'password: { file: secrets/main-auxiliary }\n    encryption: yes',
+      ),
+    );
+    const changed = await until('the change cycle', async () =>
+      (await history(s)).find((h) => h.trigger === 'change'),
+    );
+    expect(changed).toMatchObject({ outcome: 'applied', changes: { change: 2 }, writes: 2 });
+    // A referenced file counts too: a new password is a new revision.
+    await writeFile(
+      path.join(dir, 'secrets/main-auxiliary'),
+      'a-brand-new-password-for-the-link\n',
+    );
+    const again = await until('the second change cycle', async () => {
+      const h = (await history(s)).filter((e) => e.trigger === 'change');
+      return h.length >= 2 ? h[0] : undefined;
+    });
+    expect(again).toMatchObject({ outcome: 'applied', changes: { change: 2 } });
+    expect(JSON.stringify(await history(s))).not.toContain('a-brand-new-password');
+  });
+
   it('heals drift found on the interval and says so in the history and the event stream', async () => {
     const { dir } = await basicCopy();
     const s = await serve(dir, '--apply', '--interval', '1s', '--auth-token', 'env:AVNET_TOKEN');
