@@ -12,6 +12,7 @@ import { DEFAULT_CONCURRENCY, freshServerState, quietContext } from '../../src/m
 import type { Backend } from '../../src/backends/index.js';
 import { basicYaml, makeNetwork, runCli, type TestNetwork } from './network.js';
 import { expectOutcome } from '../helpers/outcome.js';
+import { describeVerification } from '../../src/output/index.js';
 
 const PW = 'truthful-link-password-3c1f';
 let net: TestNetwork;
@@ -142,6 +143,35 @@ describe('truthful outcomes', () => {
     expect(r.stderr).toMatch(
       /avnet: removed a stale lock: someone@here \(pid \d+ on .*\) held it for "apply" since 2026-11-30T10:00:00.000Z, and that process is no longer running/,
     );
+  });
+
+  it('a read-back after the apply that fails is named, server and cause, and the apply fails', async () => {
+    net = await makeNetwork(['MAIN', 'AUX'], basicYaml(), { PW_MAIN_AUX: PW });
+    let wrote = false;
+    const result = await net.reconcile('apply', {
+      backend: async (endpoints) => {
+        const dir = new DirBackend({ dir: net.state, endpoints });
+        return Object.assign(Object.create(dir) as DirBackend, {
+          applyChange: (...args: Parameters<DirBackend['applyChange']>) => {
+            wrote = true;
+            return dir.applyChange(...args);
+          },
+          readServer: (name: string, ctx: Parameters<DirBackend['readServer']>[1]) =>
+            wrote && name === 'AUX'
+              ? Promise.reject(new Error('AUX answered HTTP 503 on the read-back'))
+              : dir.readServer(name, ctx),
+        });
+      },
+    });
+    const failed = expectOutcome(result, 'failed');
+    expect(failed.apply.failed).toBe(0);
+    expect(failed.verify.status).toBe('unverified');
+    const lines = describeVerification(failed.verify);
+    expect(lines).toEqual([
+      'Not verified: 1 server could not be read back after the apply:',
+      '  AUX: AUX answered HTTP 503 on the read-back',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/0 change\(s\) remain/);
   });
 
   it('reads at most DEFAULT_CONCURRENCY servers at once unless told otherwise', async () => {
