@@ -1,5 +1,5 @@
 /** `avnet status` output: a table for people, the contract's JSON for pipelines. */
-import { LINK_REASONS, linkErrorText, type LinkStatus } from '../model/index.js';
+import { LINK_REASONS, linkErrorText, visibleText, type LinkStatus } from '../model/index.js';
 import { offlineLinks, type LinkReport } from '../status/index.js';
 import type { Colors } from './colors.js';
 
@@ -18,7 +18,8 @@ export function formatStatusJson(report: LinkReport): string {
 
 /** A link as `MAIN -> AUX` (parent → child) or `EU <-> US` (peers). */
 export function linkName(l: Pick<LinkStatus, 'a' | 'b' | 'type'>): string {
-  return l.type === 'peer' ? `${l.a} <-> ${l.b}` : `${l.a} -> ${l.b}`;
+  const [a, b] = [visibleText(l.a), visibleText(l.b)];
+  return l.type === 'peer' ? `${a} <-> ${b}` : `${a} -> ${b}`;
 }
 
 /** Lines listing links with their state, reason and explanation. */

@@ -26,6 +26,7 @@ import {
   linkEnds,
   linkLabel,
   pairKey,
+  visibleText,
   type ApplyPhase,
 } from '../model/index.js';
 import { describeSecretRef } from '../load/secrets.js';
@@ -683,5 +684,7 @@ export function formatPlanRunbook(plan: Plan, ctx: PlanRunbookContext = {}): str
       'Run `avnet plan` again. Expect: "No changes". (It compares the configuration, not whether the links are up.)',
     );
   }
-  return out.join('\n') + '\n';
+  // Names reach many places in the text: every line shows invisible and bidi characters as
+  // ⟨U+XXXX⟩, so a look-alike name reads as what it is.
+  return out.map(visibleText).join('\n') + '\n';
 }

@@ -1,5 +1,5 @@
 /** The plan's JSON form (the CLI contract) and the saved-plan file built on it. */
-import type { Plan, PlanChange } from '../model/index.js';
+import { escapeHiddenInJson, type Plan, type PlanChange } from '../model/index.js';
 
 /** Version of the plan JSON format. */
 export const PLAN_FORMAT_VERSION = '1.0';
@@ -48,5 +48,6 @@ export function planToJson(plan: Plan): Record<string, unknown> {
 
 /** `--format json`. */
 export function formatPlanJson(plan: Plan): string {
-  return JSON.stringify(planToJson(plan), null, 2) + '\n';
+  // Names keep their exact characters, but invisible and bidi ones are written as \u escapes.
+  return escapeHiddenInJson(JSON.stringify(planToJson(plan), null, 2)) + '\n';
 }

@@ -115,4 +115,17 @@ describe('look-alike and invisible server names', () => {
     expect(stdout).not.toContain(RLO);
     expect(stdout).not.toContain(ZWSP);
   });
+
+  it('plan --format runbook shows the names escaped, and --format json as \\u escapes', async () => {
+    const runbook = await runMain(['plan', file, '--format', 'runbook'], { env: ENV });
+    expect(runbook.code, runbook.stderr).toBe(0);
+    expect(runbook.stdout).toContain('EAST⟨U+202E⟩TSEW');
+    expect(runbook.stdout).not.toMatch(RAW);
+    const json = await runMain(['plan', file, '--format', 'json'], { env: ENV });
+    expect(json.stdout).not.toMatch(RAW);
+    expect(json.stdout).toContain('EAST\\u202eTSEW');
+    // Still the same names once parsed.
+    const parsed = JSON.parse(json.stdout) as { changes: { server: string }[] };
+    expect(parsed.changes.map((c) => c.server)).toContain(RLO);
+  });
 });
