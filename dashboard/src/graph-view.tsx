@@ -119,7 +119,7 @@ const NodeBox = memo(
         data-server={v.name}
         transform={`translate(${p.x},${p.y})`}
         role="button"
-        tabIndex={focusable ? 0 : -1}
+        tabindex={focusable ? 0 : -1}
         aria-label={description}
         aria-pressed={selected}
         aria-expanded={v.hasChildren ? !v.collapsed : undefined}
@@ -413,8 +413,13 @@ export function GraphView(props: {
   });
 
   const moveFocus = (name: string) => {
-    focusAfterRender.current = true;
     setFocusName(name);
+    // Focus now when the box exists (a held-down arrow key must not outrun the render).
+    const el = svgRef.current?.querySelector<SVGGElement>(`[data-server="${CSS.escape(name)}"]`);
+    if (el) {
+      el.focus({ preventScroll: true });
+      reveal(name);
+    } else focusAfterRender.current = true;
   };
 
   const onKeyDown = (e: TargetedKeyboardEvent<SVGSVGElement>) => {
@@ -432,7 +437,8 @@ export function GraphView(props: {
         if (i > 0) moveFocus(rows[i - 1]!.name);
         break;
       case 'Home':
-        if (rows[0]) moveFocus(rows[0].name);
+        // The top of the tree, not the top row (a root sits in the middle of its subtree).
+        if (forest.roots[0] !== undefined) moveFocus(forest.roots[0]);
         break;
       case 'End':
         if (rows.length > 0) moveFocus(rows[rows.length - 1]!.name);
@@ -460,8 +466,7 @@ export function GraphView(props: {
         return;
     }
     e.preventDefault();
-    focusAfterRender.current = true;
-    setFocusName(focusName ?? name);
+    if (focusName === null) setFocusName(name);
   };
 
   const onClick = (e: TargetedMouseEvent<SVGSVGElement>) => {
@@ -550,8 +555,8 @@ export function GraphView(props: {
       </div>
       <p id="network-help" class="hint">
         {plural(graph.nodes.length, 'box', 'boxes')} for {plural(forest.nodes.size, 'server')}. Tab
-        into the picture, then arrow keys move between servers, Enter selects, + and − open and
-        close a subtree. Drag to pan, wheel to zoom.
+        into the picture, then arrow keys move between servers (Home: the top of the tree), Enter
+        selects, + and − open and close a subtree. Drag to pan, wheel to zoom.
       </p>
       <Legend />
       <svg

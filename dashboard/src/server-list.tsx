@@ -163,8 +163,11 @@ export function ServerList(props: {
     e.preventDefault();
     const target = shown[next];
     if (target) {
-      focusAfterRender.current = true;
       setActive(target.name);
+      // Focus now, not after the render: a held-down arrow key must not outrun the list.
+      const el = document.getElementById(serverRowId(target.name));
+      if (el) el.focus();
+      else focusAfterRender.current = true;
     }
   };
 

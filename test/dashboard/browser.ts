@@ -3,11 +3,17 @@
  * a downloaded browser), a fresh profile per launch, and pages that refuse any request to an
  * origin other than the page's own, recording it so the test can fail on it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page, type Viewport } from 'puppeteer-core';
+import type { PageDocument } from './page-dom.js';
+
+// Page-side globals of the callbacks below (they run in the browser; see page-dom.ts).
+declare const document: PageDocument;
+declare const sessionStorage: { setItem(key: string, value: string): void };
+declare const window: unknown;
 
 /** The browser binary (AVNET_CHROMIUM overrides it). */
 export const CHROMIUM = process.env['AVNET_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -150,7 +156,9 @@ export async function axeViolations(
 ): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]> {
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  // Evaluated through the DevTools protocol rather than added as a <script>: the page's CSP
+  // (script-src 'self') rightly refuses an injected inline script.
+  await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
   return page.evaluate(async () => {
     const axe = (
       window as unknown as {
