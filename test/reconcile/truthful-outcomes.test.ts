@@ -13,6 +13,9 @@ import type { Backend } from '../../src/backends/index.js';
 import { basicYaml, makeNetwork, runCli, type TestNetwork } from './network.js';
 import { expectOutcome } from '../helpers/outcome.js';
 import { describeVerification } from '../../src/output/index.js';
+import { createCommandEnv } from '../../src/cli/io.js';
+import { formatApplyReport } from '../../src/cli/reports.js';
+import type { ApplyResult, Reading } from '../../src/engine/index.js';
 
 const PW = 'truthful-link-password-3c1f';
 let net: TestNetwork;
@@ -172,6 +175,49 @@ describe('truthful outcomes', () => {
       '  AUX: AUX answered HTTP 503 on the read-back',
     ]);
     expect(lines.join('\n')).not.toMatch(/0 change\(s\) remain/);
+  });
+
+  it('does not call servers that needed no write "applied" (was "5 servers applied, 0 writes")', () => {
+    const env = createCommandEnv(
+      {
+        stdout: { write: () => true },
+        stderr: { write: () => true },
+        stdin: process.stdin,
+        env: {},
+        cwd: '/',
+      },
+      { color: false },
+      new AbortController().signal,
+    );
+    const reading = {
+      desired: new Map(),
+      actual: new Map(),
+      unread: [],
+      plan: { changes: [] },
+      backend: { type: 'dir', describeServer: (s: string) => s },
+    } as unknown as Reading;
+    const text = formatApplyReport(
+      {
+        outcome: 'applied',
+        reading,
+        after: reading,
+        staleLockRemoved: null,
+        verify: { status: 'converged' },
+        apply: {
+          servers: ['A', 'B', 'C'].map((server) => ({
+            server,
+            status: 'unchanged' as const,
+            writes: 0,
+            changes: 1,
+            revision: 4,
+          })),
+          writes: 0,
+          failed: 0,
+        },
+      } as unknown as ApplyResult,
+      env,
+    );
+    expect(text).toContain('Apply complete: 0 servers applied (0 writes), 3 needed no write.');
   });
 
   it('reads at most DEFAULT_CONCURRENCY servers at once unless told otherwise', async () => {
