@@ -2,6 +2,7 @@
 import type { BenchSuite } from '../lib/suite.js';
 import { applySuite } from './apply.js';
 import { planSuite } from './plan.js';
+import { serveSuite } from './serve.js';
 import { simApplySuite } from './sim-apply.js';
 import { validateSuite } from './validate.js';
 import { watchSuite } from './watch.js';
@@ -13,4 +14,5 @@ export const SUITES: readonly BenchSuite[] = [
   planSuite,
   applySuite,
   simApplySuite,
+  serveSuite,
 ];

@@ -146,7 +146,7 @@ class SimHost {
  * The emulated network split over several sim-host processes: each runs every `processes`-th
  * server and leaves the others down (not listening), so together they serve every address once.
  */
-class SimCluster {
+export class SimCluster {
   private constructor(private readonly hosts: readonly SimHost[]) {}
 
   /** Starts the hosts and waits until every one is listening. */
@@ -251,7 +251,8 @@ export interface SimApplySummary extends SimApplySample {
   readonly samples: readonly SimApplySample[];
 }
 
-interface Setup {
+/** A generated network and what its emulators and clients need (the serve suite uses it too). */
+export interface Setup {
   readonly file: string;
   readonly ca: string;
   readonly tls: SimTlsIdentity;
