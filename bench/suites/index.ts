@@ -1,6 +1,7 @@
 /** Every benchmark suite, in the order `npm run bench` runs them. Add new suites here. */
 import type { BenchSuite } from '../lib/suite.js';
 import { applySuite } from './apply.js';
+import { dashboardSuite } from './dashboard.js';
 import { planSuite } from './plan.js';
 import { serveSuite } from './serve.js';
 import { simApplySuite } from './sim-apply.js';
@@ -15,4 +16,5 @@ export const SUITES: readonly BenchSuite[] = [
   applySuite,
   simApplySuite,
   serveSuite,
+  dashboardSuite,
 ];
