@@ -19,7 +19,16 @@ import {
   plural,
   reasonWords,
 } from './format.js';
-import { NODE_HEIGHT, edgeShape, layoutGraph, nodeLabel, type PlacedNode } from './layout.js';
+import {
+  LABEL_X,
+  NODE_HEIGHT,
+  edgeShape,
+  hiddenMarks,
+  layoutGraph,
+  marksX,
+  nodeLabel,
+  type PlacedNode,
+} from './layout.js';
 import { memo } from './memo.js';
 import {
   allExpandable,
@@ -102,6 +111,7 @@ const NodeBox = memo(
     const unreadable = server?.error != null;
     const mark = unreadable ? '!' : SYNC_MARK[sync];
     const description = nodeDescription(v, server);
+    const label = nodeLabel(v);
     const h = v.hidden;
     const cls = [
       'node',
@@ -136,11 +146,11 @@ const NodeBox = memo(
           />
         )}
         <rect class="box" x={0} y={-NODE_HEIGHT / 2} width={p.width} height={NODE_HEIGHT} rx={4} />
-        <text x={6} y={4}>
-          <tspan class="mark">{mark}</tspan> {nodeLabel(v)}
+        <text x={LABEL_X} y={4}>
+          <tspan class="mark">{mark}</tspan> {label}
         </text>
         {v.collapsed && (h.offline > 0 || h.outOfSync > 0 || h.unreadable > 0 || h.matches > 0) && (
-          <text class="hidden-marks" x={p.width + 8} y={4}>
+          <text class="hidden-marks" x={marksX(label)} y={4}>
             {h.offline > 0 && <tspan class="m-offline">✕{h.offline} </tspan>}
             {h.unreadable > 0 && <tspan class="m-unreadable">!{h.unreadable} </tspan>}
             {h.outOfSync > 0 && <tspan class="m-sync">≠{h.outOfSync} </tspan>}
@@ -248,14 +258,20 @@ export function GraphView(props: {
     () => visibleGraph(forest, expanded, status.servers, status.links, matcher),
     [forest, expanded, status, matcher],
   );
-  // Positions depend on the boxes shown only, not on states.
+  // Positions depend on the boxes shown and their labels only, not on states.
+  // Folded nodes' marks set their widths: lay out again when they change (rarely: a link inside
+  // a folded subtree goes offline, or the search finds servers in it).
+  const marksKey = graph.nodes
+    .filter((v) => v.collapsed)
+    .map((v) => `${v.name}:${hiddenMarks(v)}`)
+    .join('|');
   const layout = useMemo(() => {
     const start = performance.now();
     const l = layoutGraph(forest, graph.nodes);
     // Visible in the browser's performance timeline (and read by the benchmark).
     performance.measure('avnet:layout', { start, detail: { boxes: graph.nodes.length } });
     return l;
-  }, [forest, expanded]);
+  }, [forest, expanded, marksKey]);
 
   const svgRef = useRef<SVGSVGElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
@@ -286,25 +302,37 @@ export function GraphView(props: {
     };
   }, []);
 
-  const fit = useCallback(() => {
-    const svg = svgRef.current;
-    const z = zoomRef.current;
-    if (!svg || !z || layout.width === 0) return;
-    const w = svg.clientWidth || 800;
-    const h = svg.clientHeight || 500;
-    const pad = 24;
-    const k = Math.max(
-      0.02,
-      Math.min(1.25, (w - 2 * pad) / (layout.width + 60), (h - 2 * pad) / layout.height),
-    );
-    const t = zoomIdentity
-      .translate(
-        Math.max(pad, (w - layout.width * k) / 2),
-        Math.max(pad, (h - layout.height * k) / 2),
-      )
-      .scale(k);
-    select(svg).call(z.transform, t);
-  }, [layout]);
+  /**
+   * Zooms to show the whole picture. With `readable` (the first picture), never so far out that
+   * the names vanish: a picture too big for that shows the top of the tree at a readable size.
+   */
+  const fit = useCallback(
+    (readable = false) => {
+      const svg = svgRef.current;
+      const z = zoomRef.current;
+      if (!svg || !z || layout.width === 0) return;
+      const w = svg.clientWidth || 800;
+      const h = svg.clientHeight || 500;
+      const pad = 24;
+      const k = Math.max(
+        0.02,
+        Math.min(1.25, (w - 2 * pad) / (layout.width + 60), (h - 2 * pad) / layout.height),
+      );
+      const root = forest.roots[0] !== undefined ? layout.nodes.get(forest.roots[0]) : undefined;
+      const READABLE = 0.6;
+      const t =
+        readable && k < READABLE && root
+          ? zoomIdentity.translate(pad, h / 2 - root.y * READABLE).scale(READABLE)
+          : zoomIdentity
+              .translate(
+                Math.max(pad, (w - layout.width * k) / 2),
+                Math.max(pad, (h - layout.height * k) / 2),
+              )
+              .scale(k);
+      select(svg).call(z.transform, t);
+    },
+    [layout, forest],
+  );
 
   /** Pans so that a node is in view (centred if it was not). */
   const reveal = useCallback(
@@ -337,7 +365,7 @@ export function GraphView(props: {
   useLayoutEffect(() => {
     if (!fittedRef.current && layout.width > 0) {
       fittedRef.current = true;
-      fit();
+      fit(true);
     }
     const anchor = anchorRef.current;
     if (anchor) {
@@ -537,7 +565,7 @@ export function GraphView(props: {
           <button type="button" onClick={() => zoomBy(1 / 1.4)} aria-label="Zoom out">
             −
           </button>
-          <button type="button" onClick={fit}>
+          <button type="button" onClick={() => fit()}>
             Fit
           </button>
           <button type="button" onClick={showProblems}>

@@ -34,9 +34,30 @@ export function nodeLabel(n: VisibleNode): string {
   return n.collapsed ? `${n.name} +${n.hidden.servers}` : n.name;
 }
 
-/** Width of a node's box for a label, with room for the sync mark and the expand toggle. */
-export function nodeWidth(label: string): number {
-  return Math.ceil(label.length * CHAR_WIDTH) + 40;
+/** What a folded node says about the servers it holds: `✕2 !1 ≠3 ⌕1`, or '' when nothing. */
+export function hiddenMarks(n: VisibleNode): string {
+  if (!n.collapsed) return '';
+  const h = n.hidden;
+  const parts: string[] = [];
+  if (h.offline > 0) parts.push(`✕${h.offline}`);
+  if (h.unreadable > 0) parts.push(`!${h.unreadable}`);
+  if (h.outOfSync > 0) parts.push(`≠${h.outOfSync}`);
+  if (h.matches > 0) parts.push(`⌕${h.matches}`);
+  return parts.join(' ');
+}
+
+/** Where a node's marks start: after the state mark, a space, the label and a space. */
+export function marksX(label: string): number {
+  return LABEL_X + (label.length + 3) * CHAR_WIDTH;
+}
+
+/** Where a node's text starts. */
+export const LABEL_X = 6;
+
+/** Width of a node's box: state mark, label, marks, and room for the open/close toggle. */
+export function nodeWidth(label: string, marks = ''): number {
+  const text = marksX(label) + (marks === '' ? 0 : (marks.length + 0.5) * CHAR_WIDTH);
+  return Math.ceil(text) + 24;
 }
 
 interface TreeItem {
@@ -44,7 +65,10 @@ interface TreeItem {
   readonly children: TreeItem[];
 }
 
-/** Lays out the visible nodes (in row order, parents before children). */
+/**
+ * Lays out the visible nodes (in row order, parents before children). Widths follow the labels
+ * and a folded node's marks, so the caller lays out again when those marks change.
+ */
 export function layoutGraph(forest: Forest, visible: readonly VisibleNode[]): Layout {
   const items = new Map<string, TreeItem>();
   const root: TreeItem = { name: null, children: [] };
@@ -64,7 +88,7 @@ export function layoutGraph(forest: Forest, visible: readonly VisibleNode[]): La
   const widths = new Map<string, number>();
   const columnWidth: number[] = [];
   for (const v of visible) {
-    const w = nodeWidth(nodeLabel(v));
+    const w = nodeWidth(nodeLabel(v), hiddenMarks(v));
     widths.set(v.name, w);
     columnWidth[v.depth] = Math.max(columnWidth[v.depth] ?? 0, w);
   }
