@@ -9,6 +9,7 @@ import {
   DASHBOARD_CSP,
   DASHBOARD_DIR,
   answerDashboard,
+  dashboardAssetLookup,
   loadDashboardAssets,
 } from './dashboard-assets.js';
 
@@ -93,6 +94,20 @@ describe('loadDashboardAssets', () => {
       '/assets/',
     ])
       expect(answerDashboard(a, 'GET', p), p).toBeNull();
+  });
+
+  it('hands serve the same files and headers through the lookup its HTTP server takes', () => {
+    const a = loadDashboardAssets(dir);
+    const lookup = dashboardAssetLookup(a);
+    const js = lookup('/assets/main-CD.js')!;
+    expect(js.contentType).toBe('text/javascript; charset=utf-8');
+    expect(js.body).toBe(a.entries.get('/assets/main-CD.js')!.body);
+    expect(js.headers['content-security-policy']).toBe(DASHBOARD_CSP);
+    expect(js.headers['etag']).toBe(a.entries.get('/assets/main-CD.js')!.etag);
+    expect(js.headers['cache-control']).toContain('immutable');
+    expect(lookup('/')!.contentType).toBe('text/html; charset=utf-8');
+    expect(lookup('/assets/notes.exe')).toBeUndefined();
+    expect(lookup('/api/v1/status')).toBeUndefined();
   });
 
   it('without a bundle, / says how to build it (503) and assets are not found', () => {

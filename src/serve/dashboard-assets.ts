@@ -200,3 +200,29 @@ export function answerDashboard(
   };
   return { status, headers: out, body: method === 'HEAD' ? Buffer.alloc(0) : body };
 }
+
+/** A file as serve's HTTP server hands it out (`HttpApiOptions.assets` in http-api.ts). */
+export interface DashboardStaticAsset {
+  readonly contentType: string;
+  readonly body: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * The lookup serve's HTTP server takes: URL path → the file with its headers (CSP, ETag, cache
+ * rules), or undefined. For 304s, gzip and the 503 of a missing bundle use `answerDashboard`.
+ */
+export function dashboardAssetLookup(
+  assets: DashboardAssets = loadDashboardAssets(),
+): (urlPath: string) => DashboardStaticAsset | undefined {
+  return (urlPath) => {
+    const a = assets.entries.get(urlPath === '/index.html' ? '/' : urlPath);
+    if (!a) return undefined;
+    const {
+      'content-type': contentType,
+      vary: _vary,
+      ...headers
+    } = dashboardHeaders(a, assets.csp);
+    return { contentType: contentType!, body: a.body, headers };
+  };
+}
