@@ -102,7 +102,7 @@ export interface LoopbackApi {
   /** Requests received so far. */
   readonly requests: SeenRequest[];
   /** Connections accepted, and those the client ended (FIN) before the server closed them. */
-  readonly connections: { opened: number; endedByClient: number };
+  readonly connections: { opened: number; endedByClient: number; resumed: number };
   close(): Promise<void>;
 }
 
@@ -113,7 +113,7 @@ export async function startLoopbackApi(
   opts: { keepAliveTimeoutMs?: number } = {},
 ): Promise<LoopbackApi> {
   const requests: SeenRequest[] = [];
-  const connections = { opened: 0, endedByClient: 0 };
+  const connections = { opened: 0, endedByClient: 0, resumed: 0 };
   const server = https.createServer(
     { cert: tls.cert, key: tls.key },
     (req: IncomingMessage, res: ServerResponse) => {
@@ -143,6 +143,7 @@ export async function startLoopbackApi(
   if (opts.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   server.on('secureConnection', (socket) => {
     connections.opened++;
+    if (socket.isSessionReused()) connections.resumed++;
     socket.on('end', () => connections.endedByClient++);
   });
   // TLS failures on the server side (the client refused our certificate) are the point of some tests.

@@ -68,7 +68,7 @@ export class HttpBackend implements Backend {
   readonly client: HttpClient;
   private readonly endpoints: Map<string, ServerEndpoint>;
   private readonly lockKey: string;
-  /** The uuid each server first answered with while this backend is open (the engine opens one per run). */
+  /** The uuid each server first answered with, until forgetIdentities (one reconcile). */
   private readonly uuids = new Map<string, string>();
 
   constructor(private readonly opts: HttpBackendOptions) {
@@ -88,6 +88,15 @@ export class HttpBackend implements Backend {
       .filter((e) => e.api)
       .map((e) => e.name)
       .sort();
+  }
+
+  /**
+   * Forgets the uuids seen so far, so the next answers set them afresh. For callers that keep one
+   * backend open across reconciles (watch, serve): call it when a new reconcile starts, so a
+   * server replaced in between is read as the new server instead of failing until a restart.
+   */
+  forgetIdentities(): void {
+    this.uuids.clear();
   }
 
   /** `A (https://host:port/api/neighbors/state.ds)`, as messages name a call. */

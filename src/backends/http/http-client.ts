@@ -261,6 +261,8 @@ export class HttpClient {
 
   constructor(private readonly opts: HttpClientOptions) {
     const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
+    // node:https rather than undici: in the sim-apply bench undici used more client CPU in every
+    // pair of runs (1.1-3x) and was slower in 4 of 6 (docs/sim-and-http.md, "Why node:https").
     this.transport = new NodeTransport({
       ca: opts.ca,
       insecure: opts.insecure,
