@@ -32,21 +32,36 @@ export const ENTERPRISE_SECRETS = {
   AVNET_APAC_LEGACY: 'apac-legacy-secret-1a9b4f',
 } as const;
 
-/** Asks the OS for `n` distinct free TCP ports on 127.0.0.1. */
+/** Ports handed out by this test process, so that two calls never give the same one. */
+const handedOut = new Set<number>();
+
+function tryListen(port: number): Promise<net.Server | undefined> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(undefined));
+    s.listen(port, '127.0.0.1', () => resolve(s));
+  });
+}
+
+/**
+ * `n` distinct free TCP ports on 127.0.0.1, picked at random *below* the kernel's ephemeral range
+ * (32768-60999 on Linux). A port the OS hands out for `listen(0)` or an outgoing connection comes
+ * from that range, so between this check and the emulator binding the port, no other test's
+ * connection can take it (with ports from `listen(0)` that happened under a full parallel run).
+ */
 export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const s = net.createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  const ports: number[] = [];
+  const held: net.Server[] = [];
+  while (ports.length < n) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port) || ports.includes(port)) continue;
+    const s = await tryListen(port);
+    if (!s) continue;
+    held.push(s);
+    ports.push(port);
+  }
+  await Promise.all(held.map((s) => new Promise((r) => s.close(r))));
+  for (const p of ports) handedOut.add(p);
   return ports;
 }
 
