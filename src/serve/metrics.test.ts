@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { register as globalRegistry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import perfHooks from 'node:perf_hooks';
+import { Gauge, register as globalRegistry } from 'prom-client';
+import { describe, expect, it, vi } from 'vitest';
 import { createServeMetrics } from './metrics.js';
 import type { HistoryEntry, LinkStatusEntry, ServeStatus, ServerStatus } from './serve-model.js';
 
@@ -286,6 +287,17 @@ describe('createServeMetrics', () => {
     expect(await globalRegistry.metrics()).not.toContain('avnet_');
   });
 
+  it("samples the event-loop delay at most 10 times a second (prom-client's 10 ms default was most of an idle serve's CPU)", () => {
+    const monitor = vi.spyOn(perfHooks, 'monitorEventLoopDelay');
+    try {
+      createServeMetrics();
+      expect(monitor).toHaveBeenCalledTimes(1);
+      expect(monitor.mock.calls[0]![0]!.resolution).toBeGreaterThanOrEqual(100);
+    } finally {
+      monitor.mockRestore();
+    }
+  });
+
   it('never shows a secret that sits anywhere in the status', async () => {
     const m = createServeMetrics();
     m.observeStatus(status());
@@ -371,6 +383,14 @@ function bigStatus(n: number, flipped = false): ServeStatus {
   return { ...status(), servers, links };
 }
 
+/** avnet's own lines of a page (HELP, TYPE and samples). */
+function ours(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => /^(# (HELP|TYPE) )?avnet_/.test(l))
+    .join('\n');
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((p, q) => p - q);
   return s[Math.floor(s.length / 2)]!;
@@ -419,5 +439,51 @@ describe('createServeMetrics at 2,000 servers', () => {
     expect(same).toBeLessThan(changed);
     // Four times the servers and links: linear is about 4x, quadratic 16x.
     expect(changedLarge).toBeLessThan(Math.max(10 * changed, 50));
+  });
+
+  it('formats the per-server and per-link families again only after one of their series changed', async () => {
+    const m = createServeMetrics();
+    const big = bigStatus(2000);
+    m.observeStatus(big);
+    const get = vi.spyOn(Gauge.prototype, 'get');
+    const formatted = (name: string) =>
+      get.mock.contexts.filter((g) => (g as { name: string }).name === name).length;
+    try {
+      const first = (await m.render()).body;
+      // Scrapes of an unchanged network, and statuses observed again unchanged (the serve loop
+      // publishes one after every cycle and every link poll), format none of their 8,000 series.
+      m.observeStatus(big);
+      const again = (await m.render()).body;
+      expect(formatted('avnet_server_sync_status')).toBe(1);
+      expect(formatted('avnet_link_online')).toBe(1);
+      expect(ours(again)).toBe(ours(first));
+      // One server and one link change: both families are formatted again, with the change.
+      const [s0, ...servers] = big.servers as ServerStatus[];
+      const [l0, ...links] = big.links as LinkStatusEntry[];
+      m.observeStatus({
+        ...big,
+        servers: [{ ...s0!, sync: 'Unknown' }, ...servers],
+        links: [{ ...l0!, state: 'offline', reason: 'unreachable' }, ...links],
+      });
+      const changed = (await m.render()).body;
+      expect(formatted('avnet_server_sync_status')).toBe(2);
+      expect(formatted('avnet_link_online')).toBe(2);
+      expect(changed).toContain('avnet_server_sync_status{server="SRV-0",status="Unknown"} 1');
+      expect(changed).toContain('avnet_link_online{a="SRV-0",b="SRV-1",type="parent-child"} 0');
+      // A server and a link that leave the status leave the page at the next scrape.
+      m.observeStatus({ ...big, servers, links });
+      const fewer = (await m.render()).body;
+      expect(fewer).not.toContain('server="SRV-0"');
+      expect(fewer).not.toContain('b="SRV-1",');
+      // The page is the registry's own rendering: same families in the same order, same lines.
+      const registry = await m.registry.metrics();
+      expect(ours(fewer)).toBe(ours(registry));
+      const types = (t: string) => t.split('\n').filter((l) => l.startsWith('# TYPE '));
+      expect(types(fewer)).toEqual(types(registry));
+      expect(fewer.split('\n\n').length).toBe(registry.split('\n\n').length);
+      expect(fewer.endsWith('\n')).toBe(true);
+    } finally {
+      get.mockRestore();
+    }
   });
 });
