@@ -86,6 +86,12 @@ export interface Backend {
 
   // Capabilities: optional methods a backend has only when it can do the thing.
 
+  /**
+   * A new reconcile starts on this (possibly long-open) backend: forget what one run remembers,
+   * such as each server's identity, so a server replaced since the last run is read as itself.
+   */
+  beginRun?(): void;
+
   /** Takes the backend-wide lock for a writing operation; throws LockedError if held. */
   acquireLock?(operation: string, ctx: Context): Promise<BackendLock>;
   /** Removes a lock by id (`avnet unlock`); the removed lock, or undefined when there was none. */

@@ -71,7 +71,12 @@ export async function withBackend<T>(
   endpoints: readonly ServerEndpoint[],
   fn: (backend: Backend) => Promise<T>,
 ): Promise<T> {
-  if (typeof source !== 'function') return fn(await source.backendFor(endpoints));
+  if (typeof source !== 'function') {
+    const kept = await source.backendFor(endpoints);
+    // A kept backend served earlier runs: what it remembers of them must not judge this one.
+    kept.beginRun?.();
+    return fn(kept);
+  }
   const backend = await source(endpoints);
   try {
     return await fn(backend);

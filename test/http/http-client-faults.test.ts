@@ -11,6 +11,7 @@ import {
   type HttpClientOptions,
 } from '../../src/backends/index.js';
 import { quietContext } from '../../src/model/index.js';
+import { keepBackend, withBackend } from '../../src/engine/index.js';
 import {
   createTestPki,
   envelope,
@@ -273,6 +274,20 @@ describe('the server identity is checked on every answer', () => {
     // A new reconcile on a kept backend starts afresh: the new server is simply read.
     b.forgetIdentities();
     expect((await b.readServer('A', quietContext()))?.name).toBe('A');
+  });
+
+  it('a backend kept across reconciles (watch, serve) judges each run on its own', async () => {
+    const other = '0b7d3e55-2f1a-4e8b-b6a0-94c2d1e3f777';
+    const s = await api((_r, n) => ({
+      body: envelope({ name: 'A', uuid: n === 0 ? UUID : other }, freshState('A')),
+    }));
+    const b = backendFor(s);
+    const keeper = keepBackend(async () => b);
+    const endpoints = [{ name: 'A', version: 13, api: s.url }];
+    const read = () => withBackend(keeper, endpoints, (x) => x.readServer('A', quietContext()));
+    expect((await read())?.name).toBe('A');
+    // The server was replaced between two reconciles: the second run reads the new one.
+    expect((await read())?.name).toBe('A');
   });
 
   it('checks the identity of a refusal too (a 412 from another server is no conflict)', async () => {

@@ -6,7 +6,8 @@
  * (two operations of one process never interleave) and revisions guard against everyone else.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { MAX_REFERENCED_FILE_BYTES } from '../../load/index.js';
+import { readRegularFile } from '../../util/read-regular-file.js';
 import {
   DEFAULT_CONCURRENCY,
   type Context,
@@ -97,6 +98,10 @@ export class HttpBackend implements Backend {
    */
   forgetIdentities(): void {
     this.uuids.clear();
+  }
+
+  beginRun(): void {
+    this.forgetIdentities();
   }
 
   /** `A (https://host:port/api/neighbors/state.ds)`, as messages name a call. */
@@ -337,15 +342,15 @@ export async function createHttpBackend(settings: BackendSettings): Promise<Http
   }
   let ca: string | undefined;
   if (settings.caFile !== undefined) {
-    try {
-      ca = await readFile(settings.caFile, 'utf8');
-    } catch (err) {
+    // Never a plain read: a FIFO named as --ca would hang the command.
+    const read = await readRegularFile(settings.caFile, { limit: MAX_REFERENCED_FILE_BYTES });
+    if (!read.ok)
       throw new BackendError(
-        `cannot read the CA file ${settings.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        `cannot read the CA file ${settings.caFile}: ${read.reason}`,
         undefined,
         false,
       );
-    }
+    ca = read.bytes.toString('utf8');
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
       throw new BackendError(
         `the CA file ${settings.caFile} holds no PEM certificate`,
