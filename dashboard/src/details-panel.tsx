@@ -110,7 +110,8 @@ function EntryTable(props: { entry: EntryComparison }) {
           </thead>
           <tbody>
             {fields.map((f) => {
-              const d = differs.has(f);
+              // A whole entry missing on one side differs as a whole (said above), not per field.
+              const d = differs.has(f) && entry.desired !== null && entry.actual !== null;
               return (
                 <tr key={f} class={d ? 'differs' : undefined} data-field={f}>
                   <th scope="row">
@@ -130,11 +131,13 @@ function EntryTable(props: { entry: EntryComparison }) {
           </tbody>
         </table>
       </div>
-      {[...differs].filter((f) => !fields.includes(f)).length > 0 && (
-        <p class="muted">
-          Also differs: {[...differs].filter((f) => !fields.includes(f)).join(', ')}
-        </p>
-      )}
+      {entry.desired !== null &&
+        entry.actual !== null &&
+        [...differs].filter((f) => !fields.includes(f)).length > 0 && (
+          <p class="muted">
+            Also differs: {[...differs].filter((f) => !fields.includes(f)).join(', ')}
+          </p>
+        )}
     </article>
   );
 }

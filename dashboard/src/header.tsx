@@ -99,7 +99,7 @@ export function SourcePanel(props: { status: ServeStatus }) {
           </dd>
         </div>
         <div>
-          <dt>Head commit</dt>
+          <dt>{source.type === 'git' ? 'Head commit' : 'Content digest'}</dt>
           <dd class="wrap" data-testid="head">
             <code title={source.head ?? undefined}>{shortSha(source.head)}</code>
             {source.commit && (

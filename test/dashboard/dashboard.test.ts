@@ -242,6 +242,19 @@ describe('the dashboard', () => {
     );
     expect(enc).toEqual({ differs: true, cells: ['yes', 'no'] });
 
+    // An entry missing on the server is said to be created, not marked field by field.
+    const missing = f.special.missingEntry;
+    await page.click(`[role=option][data-server="${missing}"]`);
+    const missingEntry = `[data-details-server="${missing}"] .entry`;
+    await page.waitForSelector(missingEntry);
+    expect(await text(page, missingEntry)).toContain('missing on the server: apply creates it');
+    expect(await page.$$eval(`${missingEntry} tr.differs`, (rows) => rows.length)).toBe(0);
+    expect(
+      await page.$eval(`${missingEntry} tr[data-field="address"]`, (tr) =>
+        [...tr.querySelectorAll('td')].map((td) => td.textContent),
+      ),
+    ).toEqual(['127.0.0.1:20001', '(none)']);
+
     // An unmanaged entry is said to be left alone.
     await page.click('[role=option][data-server="HQ"]');
     await page.waitForSelector('[data-details-server="HQ"] [data-neighbor="LEGACY"]');

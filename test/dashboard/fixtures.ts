@@ -41,6 +41,8 @@ export interface DashboardFixture {
     readonly passwordDiffers: string;
     /** A server whose entry differs in encryption. */
     readonly encryptionDiffers: string;
+    /** A server whose entry for its parent is missing (to be created). */
+    readonly missingEntry: string;
   };
 }
 
@@ -225,7 +227,8 @@ export function makeFixture(servers: number): DashboardFixture {
       }
       if (s.name === missingEntryServer && type === 'parent') {
         actual = null;
-        differs = ['(missing on server)'];
+        // As serve reports it: every field differs from an entry that does not exist.
+        differs = Object.keys(desired).filter((k) => k !== 'name');
         changes.push({
           server: s.name,
           action: 'create',
@@ -354,6 +357,7 @@ export function makeFixture(servers: number): DashboardFixture {
       unreadableServer,
       passwordDiffers,
       encryptionDiffers,
+      missingEntry: missingEntryServer,
     },
   };
 }
