@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../model/index.js';
 import type { ServeAgent } from './serve-agent.js';
+import { answerDashboard, type DashboardAssets } from './dashboard-assets.js';
 import type { ServeMetrics } from './metrics.js';
 import {
   genericWebhook,
@@ -19,13 +20,6 @@ import {
 
 /** Largest request body accepted (webhooks); larger ones get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-/** Static files the server hands out as they are (the dashboard). */
-export interface StaticAsset {
-  readonly contentType: string;
-  readonly body: Buffer | string;
-  readonly headers?: Readonly<Record<string, string>>;
-}
 
 /** Options of the HTTP server. */
 export interface HttpApiOptions {
@@ -40,8 +34,8 @@ export interface HttpApiOptions {
   readonly tls?: { readonly cert: string; readonly key: string };
   /** Removes known secret values from a body (the CLI's redactor). */
   readonly redact?: (text: string) => string;
-  /** The dashboard's files by URL path (`/`, `/assets/app.js`, ...). */
-  readonly assets?: (path: string) => StaticAsset | undefined;
+  /** The dashboard's built files (`GET /`, `GET /assets/...`). */
+  readonly dashboard?: DashboardAssets;
   readonly logger: Logger;
   /** Heartbeat comment on the event stream, ms (keeps proxies from closing it). */
   readonly heartbeatMs?: number;
@@ -57,7 +51,10 @@ const PUBLIC_PREFIXES = ['/healthz', '/readyz', '/hooks/'];
 function isPublic(req: FastifyRequest): boolean {
   const url = req.url.split('?', 1)[0]!;
   if (PUBLIC_PREFIXES.some((p) => url === p || url.startsWith(p))) return true;
-  return req.method === 'GET' && (url === '/' || url.startsWith('/assets/'));
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    (url === '/' || url === '/index.html' || url.startsWith('/assets/'))
+  );
 }
 
 /** Builds the server (not listening yet). */
@@ -215,15 +212,20 @@ export function createHttpApi(opts: HttpApiOptions): FastifyInstance {
   app.post('/hooks/gitlab', hook('gitlab'));
   app.post('/hooks/generic', hook('generic'));
 
-  app.get('/', async (_req, reply) => sendAsset(reply, '/'));
-  app.get('/assets/*', async (req, reply) => sendAsset(reply, req.url.split('?', 1)[0]!));
-  const sendAsset = (reply: FastifyReply, path: string) => {
-    const asset = opts.assets?.(path);
-    if (!asset) return sendJson(reply, 404, errorBody('not-found', `no such file: ${path}`));
-    reply.code(200).header('content-type', asset.contentType);
-    for (const [k, v] of Object.entries(asset.headers ?? {})) reply.header(k, v);
-    return reply.send(asset.body);
+  const page = async (req: FastifyRequest, reply: FastifyReply) => {
+    const path = req.url.split('?', 1)[0]!;
+    const answer = opts.dashboard
+      ? answerDashboard(opts.dashboard, req.method, path, {
+          'if-none-match': req.headers['if-none-match'],
+          'accept-encoding': req.headers['accept-encoding'],
+        })
+      : null;
+    if (!answer) return sendJson(reply, 404, errorBody('not-found', `no such file: ${path}`));
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
   };
+  app.get('/', page);
+  app.get('/index.html', page);
+  app.get('/assets/*', page);
 
   return app;
 }

@@ -11,3 +11,4 @@ export * from './webhooks.js';
 export * from './metrics.js';
 export * from './notifier.js';
 export * from './http-api.js';
+export * from './dashboard-assets.js';

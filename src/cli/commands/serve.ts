@@ -15,6 +15,7 @@ import {
   FileSource,
   GitSource,
   GitSourceError,
+  loadDashboardAssets,
   gitTopologySource,
   redactGitUrl,
   ServeAgent,
@@ -272,6 +273,7 @@ async function serveCommand(
     ref: flags.ref,
     tls,
     redact: (text) => env.redactor.redact(text),
+    dashboard: loadDashboardAssets(),
     logger,
   });
   try {
