@@ -16,6 +16,7 @@ import type {
 import {
   LINK_MARK,
   SYNC_MARK,
+  domId,
   explainReason,
   formatValue,
   linkKindWord,
@@ -78,7 +79,7 @@ function EntryTable(props: { entry: EntryComparison }) {
         : differs.size > 0
           ? `${plural(differs.size, 'field differs', 'fields differ')}: apply updates it`
           : 'as desired';
-  const headingId = `entry-${encodeURIComponent(entry.neighbor).replace(/%/g, '_')}`;
+  const headingId = domId('entry', entry.neighbor);
   return (
     <article
       class={`entry${differs.size > 0 || entry.desired === null || entry.actual === null ? ' entry-differs' : ''}`}

@@ -28,13 +28,6 @@ export const OUTCOME_MARK: Record<CycleOutcome, string> = {
   'drift-healed': '✓',
 };
 
-/** Short words for sync states, as the server list shows them. */
-export const SYNC_WORD: Record<SyncStatus, string> = {
-  Synced: 'Synced',
-  OutOfSync: 'OutOfSync',
-  Unknown: 'Unknown',
-};
-
 /** The link's kind in words. */
 export function linkKindWord(type: LinkStatusEntry['type']): string {
   return type === 'peer' ? 'peer ↔ peer' : 'parent → child';
@@ -54,12 +47,6 @@ export function explainReason(reason: string | null): string | null {
 /** Reason codes in words: `wrong-password` → `wrong password`. */
 export function reasonWords(reason: string | null): string {
   return reason === null ? '' : reason.replace(/-/g, ' ');
-}
-
-/** One line about a link's state: `offline: wrong password (detail)`. */
-export function linkStateText(l: LinkStatusEntry): string {
-  if (l.state !== 'offline' || l.reason === null) return l.state;
-  return `offline: ${reasonWords(l.reason)}${l.detail ? ` (${l.detail})` : ''}`;
 }
 
 /** The first 7 characters of a commit. */
@@ -115,4 +102,15 @@ export function formatValue(v: unknown): string {
     return parts.length === 0 ? '(none)' : parts.join('; ');
   }
   return String(v);
+}
+
+/**
+ * A document id for a name that may hold any character: letters, digits and `-` stay, anything
+ * else (`_` included) becomes `_HEX_`, so two names never share an id.
+ */
+export function domId(prefix: string, name: string): string {
+  let out = `${prefix}-`;
+  for (const ch of name)
+    out += /[A-Za-z0-9-]/.test(ch) ? ch : `_${ch.codePointAt(0)!.toString(16)}_`;
+  return out;
 }

@@ -6,7 +6,7 @@ import { memo } from './memo.js';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TargetedKeyboardEvent, TargetedMouseEvent } from 'preact';
 import type { ServerStatus } from './api-types.js';
-import { SYNC_MARK, plural } from './format.js';
+import { SYNC_MARK, domId, plural } from './format.js';
 import type { Selection } from './selection.js';
 
 /** True when a server's name matches the search text (case-insensitive substring). */
@@ -21,7 +21,7 @@ function needsAttention(s: ServerStatus): boolean {
 
 /** A row's id in the document (names may hold any character). */
 export function serverRowId(name: string): string {
-  return `server-${encodeURIComponent(name).replace(/%/g, '_')}`;
+  return domId('server', name);
 }
 
 interface RowProps {
