@@ -482,7 +482,7 @@ describe('the dashboard', () => {
     await page.close();
   });
 
-  it('has no serious or critical axe-core violation (server details and an invalid commit shown)', async () => {
+  it('has no serious or critical axe-core violation, light and dark (server details and an invalid commit shown)', async () => {
     const { page } = await open();
     await target.setInvalid({
       revision: fakeSha('broken-2'),
@@ -506,6 +506,12 @@ describe('the dashboard', () => {
       `section.links tr[data-link="${keyOf(target.fixture.special.wrongPassword)}"] button`,
     );
     await page.waitForSelector('[data-details-link]');
+    expect(await axeViolations(page)).toEqual([]);
+    // The dark palette, for a screen kept dark, passes too.
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    expect(await page.$eval('body', (b) => getComputedStyle(b).backgroundColor)).toBe(
+      'rgb(13, 17, 23)',
+    );
     expect(await axeViolations(page)).toEqual([]);
     await target.setInvalid(null);
     await page.close();

@@ -46,6 +46,7 @@ export interface PageStyle {
   readonly stroke: string;
   readonly strokeDasharray: string;
   readonly fontSize: string;
+  readonly backgroundColor: string;
 }
 
 /** An event constructor of the page (`new MouseEvent('click', { bubbles: true })`). */
