@@ -92,20 +92,38 @@ export interface StreamHandlers {
   onState(state: StreamState): void;
 }
 
-const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 5000;
+/** How the stream reconnects and when it gives a silent connection up (tests shorten them). */
+export interface FollowOptions {
+  /** First wait after a loss, doubled each time up to `maxRetryMs`. */
+  readonly firstRetryMs?: number;
+  readonly maxRetryMs?: number;
+  /**
+   * A stream that brings nothing (not even serve's heartbeat comment, every 15 s) for this long
+   * is taken as lost: a proxy or a sleeping laptop can leave a dead connection open.
+   */
+  readonly idleMs?: number;
+  readonly fetch?: typeof fetch;
+}
+
+/** Defaults: retry after 0.5 s, 1 s, 2 s, 4 s, then every 5 s; idle after 45 s (3 heartbeats). */
+export const FOLLOW_DEFAULTS = { firstRetryMs: 500, maxRetryMs: 5000, idleMs: 45_000 } as const;
 
 /**
  * Follows `api/v1/events` until `signal` aborts: read with fetch and a stream reader (so the
  * bearer token can be sent), reconnecting by itself with a growing delay when the stream is
- * lost, and stopping only on 401 (a new token restarts it).
+ * lost or falls silent, and stopping only on 401 (a new token restarts it).
  */
 export async function followEvents(
   path: string,
   handlers: StreamHandlers,
   signal: AbortSignal,
+  options: FollowOptions = {},
 ): Promise<void> {
-  let delay = FIRST_RETRY_MS;
+  const firstRetry = options.firstRetryMs ?? FOLLOW_DEFAULTS.firstRetryMs;
+  const maxRetry = options.maxRetryMs ?? FOLLOW_DEFAULTS.maxRetryMs;
+  const idleMs = options.idleMs ?? FOLLOW_DEFAULTS.idleMs;
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  let delay = firstRetry;
   let serverRetry: number | null = null;
   let lost = false;
   while (!signal.aborted) {
@@ -113,11 +131,24 @@ export async function followEvents(
     if (!lost) handlers.onState({ kind: 'connecting' });
     let reason: string;
     const hadToken = token() !== null;
+    // One controller per connection: the watchdog drops this connection, not the whole loop.
+    const conn = new AbortController();
+    const stop = () => conn.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    let idle = false;
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const arm = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        idle = true;
+        conn.abort();
+      }, idleMs);
+    };
     try {
-      const res = await fetch(path, {
+      const res = await doFetch(path, {
         headers: headers('text/event-stream'),
         cache: 'no-store',
-        signal,
+        signal: conn.signal,
       });
       if (res.status === 401) {
         handlers.onState({ kind: 'unauthorized', hadToken });
@@ -126,27 +157,33 @@ export async function followEvents(
       if (!res.ok || !res.body) throw new ApiError(res.status, await errorMessage(res));
       handlers.onState({ kind: 'live', since: Date.now() });
       lost = false;
-      delay = FIRST_RETRY_MS;
+      delay = firstRetry;
       const parser = new SseParser(handlers.onEvent, (ms) => (serverRetry = ms));
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      arm();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
+        arm();
         parser.push(value);
       }
       reason = 'the event stream ended';
     } catch (e) {
       if (signal.aborted) return;
-      reason =
-        e instanceof ApiError
+      reason = idle
+        ? `no data from avnet serve for ${Math.round(idleMs / 1000)} s`
+        : e instanceof ApiError
           ? `serve answered ${e.message}`
           : 'the connection to avnet serve was lost';
+    } finally {
+      clearTimeout(watchdog);
+      signal.removeEventListener('abort', stop);
     }
     lost = true;
-    const wait = Math.min(MAX_RETRY_MS, serverRetry ?? delay);
+    const wait = Math.min(maxRetry, serverRetry ?? delay);
     handlers.onState({ kind: 'disconnected', reason, retryAt: Date.now() + wait });
     await sleep(wait, signal);
-    delay = Math.min(MAX_RETRY_MS, delay * 2);
+    delay = Math.min(maxRetry, delay * 2);
   }
 }
 
