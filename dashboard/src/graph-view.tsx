@@ -593,6 +593,11 @@ export function GraphView(props: {
         selects, + and − open and close a subtree. Drag to pan, wheel to zoom.
       </p>
       <Legend />
+      {forest.nodes.size === 0 && (
+        <p class="empty">
+          No servers yet: the status lists none (before the first cycle, or an empty topology).
+        </p>
+      )}
       <svg
         ref={svgRef}
         class="graph"

@@ -202,7 +202,7 @@ export function ServerList(props: {
           : `${shown.length.toLocaleString('en-US')} of ${plural(props.servers.length, 'server')}`}
       </p>
       {shown.length === 0 ? (
-        <p class="empty">No server matches.</p>
+        <p class="empty">{props.servers.length === 0 ? 'No servers yet.' : 'No server matches.'}</p>
       ) : (
         <ul
           ref={listRef}
