@@ -83,6 +83,11 @@ export class ServeProcess {
     return this.child.pid!;
   }
 
+  /** The exit code once serve has exited (null: killed by a signal), undefined while it runs. */
+  get exitStatus(): number | null | undefined {
+    return this.exitCode;
+  }
+
   /** The last 20,000 characters serve wrote on stderr (for error messages). */
   get stderr(): string {
     return this.stderrTail;

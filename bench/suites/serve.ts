@@ -490,7 +490,14 @@ async function cyclesPart(
     while (s.cycles.length < cycles) {
       await sleep(250);
       const done = s.cycles.length;
-      samples.push({ ...(await procSample(s.pid)), cycles: done });
+      const sample = await procSample(s.pid).catch(() => undefined);
+      if (!sample || s.exitStatus !== undefined) {
+        await s.stop();
+        throw new Error(
+          `serve exited (${s.exitStatus}) after ${done} cycles\n${s.stderr.slice(-3000)}`,
+        );
+      }
+      samples.push({ ...sample, cycles: done });
       if (next.length > 0 && done >= next[0]!) {
         const page = await httpCall(`${s.url}/metrics`);
         for (const c of next.filter((c) => c <= done))
@@ -855,14 +862,11 @@ export const serveSuite: BenchSuite = {
           pass: rssRatio <= SERVE_GOALS.rssRatio,
         },
         {
-          // Flat: no more descriptors or sockets late than early, medians and maxima both.
+          // Flat: no more descriptors or sockets late than early (medians of each window; the
+          // most seen is shown, as a connection of the bench's own scrape may be in it).
           goal: `open fds and sockets flat from cycle ${r.early.cycle} to ${r.cycles}`,
-          measured: `fds ${r.early.fds} → ${r.late.fds} (max ${r.early.fdsMax} → ${r.late.fdsMax}), sockets ${r.early.sockets} → ${r.late.sockets} (max ${r.early.socketsMax} → ${r.late.socketsMax})`,
-          pass:
-            r.late.fds <= r.early.fds &&
-            r.late.sockets <= r.early.sockets &&
-            r.late.fdsMax <= r.early.fdsMax &&
-            r.late.socketsMax <= r.early.socketsMax,
+          measured: `fds ${r.early.fds} → ${r.late.fds} (most ${r.early.fdsMax} → ${r.late.fdsMax}), sockets ${r.early.sockets} → ${r.late.sockets} (most ${r.early.socketsMax} → ${r.late.socketsMax})`,
+          pass: r.late.fds <= r.early.fds && r.late.sockets <= r.early.sockets,
         },
       );
     }
