@@ -59,3 +59,9 @@ export interface DiagnosticJson {
   readonly column?: unknown;
   readonly related?: unknown;
 }
+
+/** A value being loaded from serve. */
+export type Loadable<T> =
+  | { readonly state: 'loading' }
+  | { readonly state: 'ready'; readonly value: T }
+  | { readonly state: 'error'; readonly message: string };

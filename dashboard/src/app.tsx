@@ -13,15 +13,10 @@ import { HistoryView } from './history-view.js';
 import { InvalidCommit } from './invalid-commit.js';
 import { LinksView } from './links-view.js';
 import { PlanView } from './plan-view.js';
+import type { Loadable } from './api-types.js';
 import type { Selection } from './selection.js';
 import { ServerList } from './server-list.js';
 import { TokenPrompt } from './token-prompt.js';
-
-/** A value being loaded from serve. */
-export type Loadable<T> =
-  | { readonly state: 'loading' }
-  | { readonly state: 'ready'; readonly value: T }
-  | { readonly state: 'error'; readonly message: string };
 
 type Auth = 'ok' | 'needed' | 'refused';
 

@@ -1,6 +1,6 @@
 /** The history of cycles, newest first; a finished cycle appears at the top as it ends. */
 import { useState } from 'preact/hooks';
-import type { Loadable } from './app.js';
+import type { Loadable } from './api-types.js';
 import type { HistoryEntry } from './api-types.js';
 import { OUTCOME_MARK, ago, formatDuration, localTime, shortSha } from './format.js';
 import { useNow } from './use-now.js';

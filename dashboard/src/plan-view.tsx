@@ -1,6 +1,6 @@
 /** The pending plan: what the next apply would do, per server, as `avnet plan` says it. */
 import { useState } from 'preact/hooks';
-import type { Loadable } from './app.js';
+import type { Loadable } from './api-types.js';
 import type { PlanChangeJson, PlanFieldJson, PlanJson } from './api-types.js';
 import { formatValue, plural } from './format.js';
 import type { Selection } from './selection.js';
