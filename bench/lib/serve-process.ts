@@ -7,6 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { request, type Agent } from 'node:http';
+import { pathToFileURL } from 'node:url';
 
 /** The fields of serve's `serve cycle` log line (one per finished cycle). */
 export interface CycleLog {
@@ -25,12 +26,21 @@ export interface SeenCycle {
   readonly at: number;
 }
 
+/** What the heap preload reports after a full garbage collection (bytes). */
+export interface HeapReport {
+  readonly heapUsed: number;
+  readonly external: number;
+  readonly rss: number;
+}
+
 /** A running `node bin/avnet.js serve ...`. */
 export class ServeProcess {
   /** `http://127.0.0.1:PORT` once it listens. */
   url = '';
   /** Every cycle line so far, in order. */
   readonly cycles: SeenCycle[] = [];
+  /** Every heap report so far (serve started with `heapPreload`). */
+  readonly heaps: HeapReport[] = [];
   private readonly child: ChildProcess;
   private buffer = '';
   private stderrTail = '';
@@ -43,10 +53,14 @@ export class ServeProcess {
     args: readonly string[],
     cwd: string,
     env: NodeJS.ProcessEnv,
+    nodeFlags: readonly string[],
   ) {
     // BENCH_CPU_PROF=DIR profiles serve too (written when it exits after SIGTERM).
     const profileDir = process.env.BENCH_CPU_PROF;
-    const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const flags = [
+      ...nodeFlags,
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ];
     this.child = spawn(process.execPath, [...flags, script, 'serve', ...args], {
       cwd,
       env,
@@ -62,13 +76,25 @@ export class ServeProcess {
     );
   }
 
-  /** Starts serve (`--listen 127.0.0.1:0` is added) and resolves once it listens. */
+  /**
+   * Starts serve (`--listen 127.0.0.1:0` is added) and resolves once it listens. `heapPreload`:
+   * the compiled bench/lib/heap-preload.js, for `heapAfterGc`.
+   */
   static async start(
     script: string,
     args: readonly string[],
-    opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+    opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; heapPreload?: string },
   ): Promise<ServeProcess> {
-    const p = new ServeProcess(script, [...args, '--listen', '127.0.0.1:0'], opts.cwd, opts.env);
+    const nodeFlags = opts.heapPreload
+      ? ['--expose-gc', '--import', pathToFileURL(opts.heapPreload).href]
+      : [];
+    const p = new ServeProcess(
+      script,
+      [...args, '--listen', '127.0.0.1:0'],
+      opts.cwd,
+      opts.env,
+      nodeFlags,
+    );
     try {
       await p.until(() => p.url !== '', 'serve listening', opts.timeoutMs ?? 60_000);
     } catch (err) {
@@ -107,6 +133,14 @@ export class ServeProcess {
     return found!;
   }
 
+  /** Makes serve collect all garbage and report its heap (started with `heapPreload`). */
+  async heapAfterGc(timeoutMs = 30_000): Promise<HeapReport> {
+    const before = this.heaps.length;
+    this.child.kill('SIGUSR2');
+    await this.until(() => this.heaps.length > before, 'a heap report', timeoutMs);
+    return this.heaps[before]!;
+  }
+
   /** Stops serve as SIGTERM does (killed after 30 s); resolves with its exit code. */
   async stop(): Promise<number | null> {
     if (this.exitCode !== undefined) return this.exitCode;
@@ -130,7 +164,12 @@ export class ServeProcess {
         const m = /avnet serve: (https?:\/\/[^/\s]+)\//.exec(line);
         if (m) this.url = m[1]!;
       }
-      if (!line.startsWith('{') || !line.includes('"serve cycle"')) continue;
+      if (!line.startsWith('{')) continue;
+      if (line.includes('"bench heap"')) {
+        this.heaps.push(JSON.parse(line) as HeapReport);
+        continue;
+      }
+      if (!line.includes('"serve cycle"')) continue;
       const entry = JSON.parse(line) as CycleLog & { msg?: string };
       if (entry.msg === 'serve cycle') this.cycles.push({ line: entry, at });
     }

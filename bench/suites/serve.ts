@@ -40,7 +40,6 @@ import {
   clockTicksPerSecond,
   cpuTicks,
   httpCall,
-  metricValue,
   procSample,
   ServeProcess,
   type ProcSample,
@@ -394,8 +393,8 @@ export interface Checkpoint {
   readonly fdsMax: number;
   readonly sockets: number;
   readonly socketsMax: number;
-  /** From a /metrics scrape at the checkpoint (prom-client's nodejs_heap_size_used_bytes). */
-  readonly heapUsedBytes: number;
+  /** Heap used after a full garbage collection at the checkpoint (the window's end). */
+  readonly heapAfterGcBytes: number;
 }
 
 async function cyclesPart(
@@ -474,7 +473,7 @@ async function cyclesPart(
         '--data',
         path.join(dir, 'serve-data'),
       ],
-      { cwd: dir, env },
+      { cwd: dir, env, heapPreload: path.join(ctx.distDir, 'bench', 'lib', 'heap-preload.js') },
     );
     const s = serve;
     started = performance.now();
@@ -483,8 +482,8 @@ async function cyclesPart(
     ctx.log(
       `cycles: start cycle applied in ${formatMs(first.line.durationMs)}; counting to ${cycles}`,
     );
-    // /proc every 250 ms, tagged with the cycles finished so far; a /metrics scrape (one
-    // connection, closed at once) right after the sample that first sees each checkpoint.
+    // /proc every 250 ms, tagged with the cycles finished so far; at each checkpoint, after its
+    // window, a full garbage collection and the heap left (the heap preload, SIGUSR2).
     let next = [...checkpoints].sort((a, b) => a - b);
     let lastLog = performance.now();
     while (s.cycles.length < cycles) {
@@ -499,9 +498,8 @@ async function cyclesPart(
       }
       samples.push({ ...sample, cycles: done });
       if (next.length > 0 && done >= next[0]!) {
-        const page = await httpCall(`${s.url}/metrics`);
-        for (const c of next.filter((c) => c <= done))
-          heap.set(c, metricValue(page.body, 'nodejs_heap_size_used_bytes'));
+        const after = await s.heapAfterGc();
+        for (const c of next.filter((c) => c <= done)) heap.set(c, after.heapUsed);
         next = next.filter((c) => c > done);
       }
       if (performance.now() - lastLog > 60_000) {
@@ -537,7 +535,7 @@ async function cyclesPart(
       fdsMax: Math.max(...inWindow.map((x) => x.fds)),
       sockets: pick((x) => x.sockets),
       socketsMax: Math.max(...inWindow.map((x) => x.sockets)),
-      heapUsedBytes: heap.get(cycle) ?? Number.NaN,
+      heapAfterGcBytes: heap.get(cycle) ?? Number.NaN,
     };
   };
   const rows = [...checkpoints].sort((a, b) => a - b).map(checkpointOf);
@@ -571,7 +569,7 @@ function cyclesReport(r: CyclesResult): string[] {
         'samples',
         'RSS',
         'peak RSS',
-        'heap used',
+        'heap after GC',
         'fds',
         'fds max',
         'sockets',
@@ -583,7 +581,7 @@ function cyclesReport(r: CyclesResult): string[] {
         String(c.samples),
         formatMb(c.rssBytes),
         formatMb(c.hwmBytes),
-        formatMb(c.heapUsedBytes),
+        formatMb(c.heapAfterGcBytes),
         String(c.fds),
         String(c.fdsMax),
         String(c.sockets),
@@ -591,7 +589,7 @@ function cyclesReport(r: CyclesResult): string[] {
       ]),
     ),
     `Each row: medians of /proc/PID samples (every 250 ms) taken while the ${SERVE_DEFAULTS.windowCycles} cycles up to it ran (fds, sockets: median and most);`,
-    'heap used from a /metrics scrape at that point. Cycles: ' +
+    'heap after GC: heap used after a full collection at that point (node --expose-gc; SIGUSR2). Cycles: ' +
       Object.entries(r.outcomes)
         .map(([k, n]) => `${formatCount(n)} ${k}`)
         .join(', ') +
@@ -858,7 +856,7 @@ export const serveSuite: BenchSuite = {
       goals.push(
         {
           goal: `${formatCount(r.servers)} emulated servers: RSS after ${r.cycles} cycles ≤ ${SERVE_GOALS.rssRatio}× RSS after ${r.early.cycle}`,
-          measured: `${formatMb(r.late.rssBytes)} vs ${formatMb(r.early.rssBytes)} = ${formatRatio(rssRatio)} (peak ${formatMb(r.late.hwmBytes)} vs ${formatMb(r.early.hwmBytes)})`,
+          measured: `${formatMb(r.late.rssBytes)} vs ${formatMb(r.early.rssBytes)} = ${formatRatio(rssRatio)} (peak ${formatMb(r.late.hwmBytes)} vs ${formatMb(r.early.hwmBytes)}; heap after GC ${formatMb(r.late.heapAfterGcBytes)} vs ${formatMb(r.early.heapAfterGcBytes)})`,
           pass: rssRatio <= SERVE_GOALS.rssRatio,
         },
         {
