@@ -27,7 +27,8 @@ export async function resolveSecretFlag(
   if (raw.startsWith('env:')) {
     const name = raw.slice(4);
     const value = env[name];
-    if (!value) throw new UsageError(`${flag} env:${name}: the variable ${name} is not set or empty`);
+    if (!value)
+      throw new UsageError(`${flag} env:${name}: the variable ${name} is not set or empty`);
     return { value, from: `the environment variable ${name}`, literal: false };
   }
   if (raw.startsWith('file:')) {

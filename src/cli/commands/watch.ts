@@ -39,7 +39,6 @@ interface WatchFlags extends BackendFlags, ReconcileFlags {
   format: (typeof WATCH_FORMATS)[number];
 }
 
-
 /** Parses `--debounce`: milliseconds, 0 or more. */
 export function debounceFlag(value: string): number {
   const n = Number(value);
