@@ -1,5 +1,6 @@
 /** Creating server key pairs and self-signed certificates (node-forge) for tests and demos. */
-import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import forge from 'node-forge';
 
 /** Options for a generated certificate. */
@@ -58,9 +59,7 @@ export function generateServerCertificate(
   ];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
-  const altNames = (opts.altNames ?? []).map((n) =>
-    /^[0-9.]+$/.test(n) || n.includes(':') ? { type: 7, ip: n } : { type: 2, value: n },
-  );
+  const altNames = (opts.altNames ?? []).map(altName);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
@@ -77,21 +76,38 @@ export function generateServerCertificate(
   return { certificatePem: forge.pki.certificateToPem(cert), privateKeyPem, publicKeyPem };
 }
 
-/** A certificate authority for issuing TLS server certificates (used by the sim's HTTPS). */
+/** A certificate authority: its certificate and private key (PEM), to issue HTTPS certificates. */
 export interface CertificateAuthority {
   readonly certificatePem: string;
-  issue(
-    commonName: string,
-    altNames: readonly string[],
-  ): { certificatePem: string; privateKeyPem: string };
+  readonly privateKeyPem: string;
 }
 
-/** Creates a throw-away CA that signs HTTPS certificates for loopback servers. */
+/** An RSA key pair from Node's crypto (much faster than forge's pure-JS generation). */
+function newRsaKeys(): { privateKeyPem: string; publicKeyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return { privateKeyPem: privateKey, publicKeyPem: publicKey };
+}
+
+/** A positive 128-bit serial, as RFC 5280 asks (the leading 01 keeps the sign bit clear). */
+function serial(): string {
+  return '01' + randomBytes(15).toString('hex');
+}
+
+/** An IP as an IP SAN, anything else as a DNS SAN. */
+function altName(host: string): { type: number; ip?: string; value?: string } {
+  return isIP(host) ? { type: 7, ip: host } : { type: 2, value: host };
+}
+
+/** Creates a throw-away CA (valid a year) for signing HTTPS certificates of loopback servers. */
 export function createCertificateAuthority(commonName: string): CertificateAuthority {
-  const keys = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
+  const keys = newRsaKeys();
   const ca = forge.pki.createCertificate();
-  ca.publicKey = keys.publicKey;
-  ca.serialNumber = '01' + randomBytes(15).toString('hex');
+  ca.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
+  ca.serialNumber = serial();
   ca.validity.notBefore = new Date(Date.now() - 60_000);
   ca.validity.notAfter = new Date(Date.now() + 365 * 86_400_000);
   const attrs = [{ name: 'commonName', value: commonName }];
@@ -102,34 +118,31 @@ export function createCertificateAuthority(commonName: string): CertificateAutho
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  ca.sign(keys.privateKey, forge.md.sha256.create());
-  return {
-    certificatePem: forge.pki.certificateToPem(ca),
-    issue(cn, altNames) {
-      const k = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
-      const c = forge.pki.createCertificate();
-      c.publicKey = k.publicKey;
-      c.serialNumber = '01' + randomBytes(15).toString('hex');
-      c.validity.notBefore = new Date(Date.now() - 60_000);
-      c.validity.notAfter = new Date(Date.now() + 30 * 86_400_000);
-      c.setSubject([{ name: 'commonName', value: cn }]);
-      c.setIssuer(ca.subject.attributes);
-      c.setExtensions([
-        { name: 'basicConstraints', cA: false },
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        {
-          name: 'subjectAltName',
-          altNames: altNames.map((n) =>
-            /^[0-9.]+$/.test(n) || n.includes(':') ? { type: 7, ip: n } : { type: 2, value: n },
-          ),
-        },
-      ]);
-      c.sign(keys.privateKey, forge.md.sha256.create());
-      return {
-        certificatePem: forge.pki.certificateToPem(c),
-        privateKeyPem: forge.pki.privateKeyToPem(k.privateKey),
-      };
-    },
-  };
+  ca.sign(forge.pki.privateKeyFromPem(keys.privateKeyPem), forge.md.sha256.create());
+  return { certificatePem: forge.pki.certificateToPem(ca), privateKeyPem: keys.privateKeyPem };
+}
+
+/** Issues an HTTPS server certificate (valid 30 days) for `hosts`, signed by the CA. */
+export function issueServerCertificate(
+  ca: CertificateAuthority,
+  commonName: string,
+  hosts: readonly string[],
+): { certificatePem: string; privateKeyPem: string } {
+  const issuer = forge.pki.certificateFromPem(ca.certificatePem);
+  const keys = newRsaKeys();
+  const c = forge.pki.createCertificate();
+  c.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
+  c.serialNumber = serial();
+  c.validity.notBefore = new Date(Date.now() - 60_000);
+  c.validity.notAfter = new Date(Date.now() + 30 * 86_400_000);
+  c.setSubject([{ name: 'commonName', value: commonName }]);
+  c.setIssuer(issuer.subject.attributes);
+  c.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames: hosts.map(altName) },
+  ]);
+  c.sign(forge.pki.privateKeyFromPem(ca.privateKeyPem), forge.md.sha256.create());
+  return { certificatePem: forge.pki.certificateToPem(c), privateKeyPem: keys.privateKeyPem };
 }

@@ -4,12 +4,11 @@
  * certificate against the CA (`--ca`) *and* check that it names the host of the URL, so a host
  * missing from the certificate fails as "not trusted" even with the right CA.
  *
- * Keys are generated with Node's crypto; node-forge builds and signs the certificates (Node's
- * crypto can read certificates but not issue them).
+ * The certificates are made by `certs/` (Node's crypto for the keys, node-forge to sign).
  */
-import { X509Certificate, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import forge from 'node-forge';
+import { createCertificateAuthority, issueServerCertificate } from '../certs/index.js';
 import { SimConfigError } from './sim-config.js';
 
 /** The HTTPS identity of the management APIs: a CA and one certificate it signed. */
@@ -34,46 +33,18 @@ function normalHost(host: string): string {
   return isIP(h) ? h : h.toLowerCase();
 }
 
-function newRsaKeys(): { privateKeyPem: string; publicKeyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
-  return { privateKeyPem: privateKey, publicKeyPem: publicKey };
-}
-
-function serial(): string {
-  // A positive serial: the leading 01 keeps the DER integer's sign bit clear.
-  return '01' + randomBytes(15).toString('hex');
-}
-
 /** Issues a server certificate for `hosts` (IPs as IP SANs, names as DNS SANs), signed by the CA. */
 function issueLeaf(
   caCertPem: string,
   caKeyPem: string,
   hosts: readonly string[],
 ): { certPem: string; keyPem: string } {
-  const ca = forge.pki.certificateFromPem(caCertPem);
-  const keys = newRsaKeys();
-  const c = forge.pki.createCertificate();
-  c.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
-  c.serialNumber = serial();
-  c.validity.notBefore = new Date(Date.now() - 60_000);
-  c.validity.notAfter = new Date(Date.now() + 30 * 86_400_000);
-  c.setSubject([{ name: 'commonName', value: 'avnet sim' }]);
-  c.setIssuer(ca.subject.attributes);
-  c.setExtensions([
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    {
-      name: 'subjectAltName',
-      altNames: hosts.map((h) => (isIP(h) ? { type: 7, ip: h } : { type: 2, value: h })),
-    },
-  ]);
-  c.sign(forge.pki.privateKeyFromPem(caKeyPem), forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(c), keyPem: keys.privateKeyPem };
+  const leaf = issueServerCertificate(
+    { certificatePem: caCertPem, privateKeyPem: caKeyPem },
+    'avnet sim',
+    hosts,
+  );
+  return { certPem: leaf.certificatePem, keyPem: leaf.privateKeyPem };
 }
 
 /** The distinct hosts, defaults first, in a stable order. */
@@ -86,24 +57,9 @@ function allHosts(hosts: readonly string[]): string[] {
  * tests create one and reuse it).
  */
 export function createSimTlsIdentity(hosts: readonly string[] = []): SimTlsIdentity {
-  const keys = newRsaKeys();
-  const ca = forge.pki.createCertificate();
-  ca.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
-  ca.serialNumber = serial();
-  ca.validity.notBefore = new Date(Date.now() - 60_000);
-  ca.validity.notAfter = new Date(Date.now() + 365 * 86_400_000);
-  const attrs = [{ name: 'commonName', value: 'avnet sim CA' }];
-  ca.setSubject(attrs);
-  ca.setIssuer(attrs);
-  ca.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
-  ca.sign(forge.pki.privateKeyFromPem(keys.privateKeyPem), forge.md.sha256.create());
-  const caPem = forge.pki.certificateToPem(ca);
-  const leaf = issueLeaf(caPem, keys.privateKeyPem, allHosts(hosts));
-  return { caPem, caKeyPem: keys.privateKeyPem, ...leaf };
+  const ca = createCertificateAuthority('avnet sim CA');
+  const leaf = issueLeaf(ca.certificatePem, ca.privateKeyPem, allHosts(hosts));
+  return { caPem: ca.certificatePem, caKeyPem: ca.privateKeyPem, ...leaf };
 }
 
 /** The hosts among `hosts` that a certificate does not name (IP SANs for IPs, DNS SANs for names). */
