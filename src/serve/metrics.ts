@@ -60,7 +60,7 @@ export function createServeMetrics(): ServeMetrics {
   const registry = new Registry();
   // prom-client samples the event-loop delay every 10 ms by default: 100 wake-ups a second, which
   // were almost all of an idle serve's CPU (0.9% of a core; 0.1% at 100 ms). Sampled every 100 ms,
-  // the lag gauges still see every stall that matters.
+  // the lag gauges still see every stall longer than that.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   const registers = [registry];
 
