@@ -315,15 +315,3 @@ export function httpCall(
     req.end(opts.body);
   });
 }
-
-/** The value of an unlabelled (or the sum of a labelled) metric in a Prometheus text page. */
-export function metricValue(page: string, name: string): number {
-  let sum = 0;
-  let seen = false;
-  const re = new RegExp(`^${name}(?:\\{[^}]*\\})? ([^\\s]+)$`, 'gm');
-  for (const m of page.matchAll(re)) {
-    sum += Number(m[1]);
-    seen = true;
-  }
-  return seen ? sum : Number.NaN;
-}
