@@ -238,6 +238,29 @@ describe('avnet serve --git', { timeout: 120_000 }, () => {
     expect(note.signature).toBe(signed(note.body, NOTIFY_SECRET));
   });
 
+  it('a GitLab push with the right token runs a cycle; another event is ignored', async () => {
+    const before = (await history()).length;
+    const body = JSON.stringify({ ref: 'refs/heads/main' });
+    const ok = await api(serve, '/hooks/gitlab', {
+      method: 'POST',
+      body,
+      headers: { 'x-gitlab-token': HOOK_SECRET, 'x-gitlab-event': 'Push Hook' },
+    });
+    expect(ok.status).toBe(202);
+    expect(ok.body).toEqual({ queued: true });
+    const ran = await until('the GitLab cycle', async () => {
+      const h = await history();
+      return h.length > before ? h[0] : undefined;
+    });
+    expect(ran.trigger).toBe('webhook');
+    const other = await api(serve, '/hooks/gitlab', {
+      method: 'POST',
+      body,
+      headers: { 'x-gitlab-token': HOOK_SECRET, 'x-gitlab-event': 'Issue Hook' },
+    });
+    expect(other.body).toEqual({ ignored: 'event Issue Hook' });
+  });
+
   it('an invalid commit changes nothing, shows its diagnostics, and the next valid commit applies', async () => {
     const before = await stateOf('MAIN');
     const bad = await commitAndPush('a typo', (y) =>
@@ -307,5 +330,44 @@ describe('avnet serve --git', { timeout: 120_000 }, () => {
     await until('the source error cleared', async () =>
       (await status()).source.error === null ? true : undefined,
     );
+  });
+
+  it('polls on --git-interval: a push with no webhook is applied as a commit cycle', async () => {
+    const poller = await startServe(
+      [
+        '--git',
+        `file://${origin}`,
+        '--git-interval',
+        '1s',
+        '--interval',
+        '0',
+        '--apply',
+        '--state',
+        path.join(root, 'state-poll'),
+        '--data',
+        path.join(root, 'data-poll'),
+      ],
+      { cwd: root, env },
+    );
+    try {
+      await until(
+        'the start cycle',
+        async () => ((await api(poller, '/api/v1/history')).body as HistoryEntry[])[0],
+      );
+      const sha = await commitAndPush('compression off on the link', (y) =>
+        y.replace(
+          'password: { file: secrets/main-auxiliary }',
+          'password: { file: secrets/main-auxiliary }\n    compression: no',
+        ),
+      );
+      const polled = await until('the polled commit', async () =>
+        ((await api(poller, '/api/v1/history')).body as HistoryEntry[]).find(
+          (h) => h.revision === sha,
+        ),
+      );
+      expect(polled).toMatchObject({ trigger: 'commit', outcome: 'applied' });
+    } finally {
+      expect(await poller.stop()).toBe(0);
+    }
   });
 });
