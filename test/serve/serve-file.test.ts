@@ -7,7 +7,9 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import https from 'node:https';
 import { DirBackend } from '../../src/backends/index.js';
+import { createCertificateAuthority, issueServerCertificate } from '../../src/certs/index.js';
 import { quietContext } from '../../src/model/index.js';
 import type { HistoryEntry, ServeStatus } from '../../src/serve/index.js';
 import { api, followEvents, startServe, until, type RunningServe } from './serve-harness.js';
@@ -176,6 +178,28 @@ describe('avnet serve FILE (dir backend)', { timeout: 120_000 }, () => {
     await expect(
       startServe(['topology.yaml', '--data', 'data', '--listen', '0.0.0.0:0'], { cwd: dir }),
     ).rejects.toThrow(/refusing to listen on 0\.0\.0\.0:0 without --auth-token/);
+  });
+
+  it('serves HTTPS with --tls-cert and --tls-key', async () => {
+    const { dir } = await basicCopy();
+    const ca = createCertificateAuthority('serve test CA');
+    const leaf = issueServerCertificate(ca, 'serve', ['127.0.0.1']);
+    await writeFile(path.join(dir, 'serve.pem'), leaf.certificatePem);
+    await writeFile(path.join(dir, 'serve.key'), leaf.privateKeyPem);
+    const s = await serve(dir, '--tls-cert', 'serve.pem', '--tls-key', 'serve.key');
+    expect(s.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const body = await new Promise<string>((resolve, reject) => {
+      https
+        .get(`${s.url}/healthz`, { ca: ca.certificatePem }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve(text));
+        })
+        .on('error', reject);
+    });
+    expect(body).toBe('ok\n');
+    // A plain-HTTP request to the HTTPS port gets no answer from the API.
+    await expect(fetch(s.url.replace('https:', 'http:') + '/healthz')).rejects.toThrow();
   });
 
   it('applies a saved edit of the file at once (trigger change)', async () => {
