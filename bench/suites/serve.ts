@@ -47,10 +47,8 @@ import {
 import { LoadWatch } from '../lib/summary.js';
 import { intOption, type BenchSuite, type GoalResult, type SuiteContext } from '../lib/suite.js';
 import { encodeServerFileName } from '../../src/backends/dir/state-file.js';
-import { CREDENTIAL_ENV } from '../../src/backends/index.js';
-import { createSimTlsIdentity } from '../../src/sim/index.js';
 import { cliJson, expectThat, runCli } from './reconcile-common.js';
-import { SIM_APPLY_DEFAULTS, SimCluster, type Setup as SimSetup } from './sim-apply.js';
+import { prepareSimSetup, SIM_APPLY_DEFAULTS, SimCluster } from './sim-apply.js';
 import { percentile } from './watch.js';
 
 const execFileAsync = promisify(execFile);
@@ -411,40 +409,15 @@ async function cyclesPart(
   load: LoadWatch,
 ) {
   const { servers, cycles, early, window } = opts;
-  const netOpts: NetworkOptions = {
-    servers,
-    api: true,
-    keys: true,
-    basePort: SIM_APPLY_DEFAULTS.basePort,
-  };
-  // The sim-apply suite's network (cached under the same name).
-  const net = await benchNetwork(ctx.tmpDir, `sim-n${servers}`, netOpts, ctx.log);
   const dir = path.join(ctx.tmpDir, 'serve', 'cycles');
   await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  const tls = createSimTlsIdentity();
-  const ca = path.join(dir, 'ca.pem');
-  await writeFile(ca, tls.caPem);
-  const credentials = { user: 'bench', password: randomBytes(12).toString('base64url') };
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...networkEnv(netOpts),
-    [CREDENTIAL_ENV.user]: credentials.user,
-    [CREDENTIAL_ENV.password]: credentials.password,
-    NO_COLOR: '1',
-  };
-  delete env.AVNET_LOG_LEVEL;
-  const setup: SimSetup = {
-    file: net.topologyFile,
-    ca,
-    tls,
-    credentials,
-    env,
+  const setup = await prepareSimSetup(ctx, dir, {
     servers,
     latencyMs: opts.latencyMs,
-    netOpts,
     processes: opts.processes,
-  };
+  });
+  const { ca, env } = setup;
+  const net = { topologyFile: setup.file };
   ctx.log(`cycles: starting ${servers} emulated servers in ${opts.processes} processes`);
   const sim = await SimCluster.start(ctx, setup);
   const checkpoints = new Set<number>();

@@ -265,6 +265,40 @@ export interface Setup {
   readonly processes: number;
 }
 
+/**
+ * The emulated network of the suite (cached as `sim-n<servers>`), a TLS identity for its
+ * management APIs with the CA in `dir/ca.pem`, fresh administrator credentials and the
+ * environment a client needs: what the sim-apply and serve suites start emulators from.
+ */
+export async function prepareSimSetup(
+  ctx: SuiteContext,
+  dir: string,
+  opts: { servers: number; latencyMs: number; processes: number },
+): Promise<Setup> {
+  const netOpts: NetworkOptions = {
+    servers: opts.servers,
+    api: true,
+    keys: true,
+    basePort: SIM_APPLY_DEFAULTS.basePort,
+  };
+  const net = await benchNetwork(ctx.tmpDir, `sim-n${opts.servers}`, netOpts, ctx.log);
+  await mkdir(dir, { recursive: true });
+  ctx.log('creating the management APIs\u2019 TLS identity');
+  const tls = createSimTlsIdentity();
+  const ca = path.join(dir, 'ca.pem');
+  await writeFile(ca, tls.caPem);
+  const credentials = { user: 'bench', password: randomBytes(12).toString('base64url') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...networkEnv(netOpts),
+    [CREDENTIAL_ENV.user]: credentials.user,
+    [CREDENTIAL_ENV.password]: credentials.password,
+    NO_COLOR: '1',
+  };
+  delete env.AVNET_LOG_LEVEL;
+  return { file: net.topologyFile, ca, tls, credentials, env, netOpts, ...opts };
+}
+
 function lowerBound(calls: number, chain: number, latencyMs: number, concurrency: number): number {
   return Math.max((calls * latencyMs) / concurrency, chain * latencyMs);
 }
@@ -579,39 +613,11 @@ export const simApplySuite: BenchSuite = {
     const processes = intOption(ctx.options, 'sim-processes') ?? SIM_APPLY_DEFAULTS.simProcesses;
     const cliRuns =
       ctx.options['cli-runs'] === '0' ? 0 : (intOption(ctx.options, 'cli-runs') ?? runs);
-    const netOpts: NetworkOptions = {
-      servers,
-      api: true,
-      keys: true,
-      basePort: SIM_APPLY_DEFAULTS.basePort,
-    };
-    const net = await benchNetwork(ctx.tmpDir, `sim-n${servers}`, netOpts, ctx.log);
-    const dir = path.join(ctx.tmpDir, 'sim-apply');
-    await mkdir(dir, { recursive: true });
-    ctx.log('creating the management APIs\u2019 TLS identity');
-    const tls = createSimTlsIdentity();
-    const ca = path.join(dir, 'ca.pem');
-    await writeFile(ca, tls.caPem);
-    const credentials = { user: 'bench', password: randomBytes(12).toString('base64url') };
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...networkEnv(netOpts),
-      [CREDENTIAL_ENV.user]: credentials.user,
-      [CREDENTIAL_ENV.password]: credentials.password,
-      NO_COLOR: '1',
-    };
-    delete env.AVNET_LOG_LEVEL;
-    const setup: Setup = {
-      file: net.topologyFile,
-      ca,
-      tls,
-      credentials,
-      env,
+    const setup = await prepareSimSetup(ctx, path.join(ctx.tmpDir, 'sim-apply'), {
       servers,
       latencyMs,
-      netOpts,
       processes,
-    };
+    });
     const load = new LoadWatch();
     const lib: SimApplySummary[] = [];
     for (const c of levels) {
