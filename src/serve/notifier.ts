@@ -7,7 +7,8 @@
  * The notification's `text` is the caller's (the serve loop knows what happened); the notifier
  * only keeps it to one line.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { signBody } from './webhooks.js';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { systemClock, type Clock, type Logger } from '../model/index.js';
@@ -114,7 +115,8 @@ export function notifyUrlForLogs(raw: string): string {
 
 /** `sha256=HEX`: HMAC-SHA256 of the raw body with the secret, as X-Avnet-Signature carries it. */
 export function notificationSignature(body: string | Uint8Array, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  // The same signature as the generic webhook receiver checks: one sender format for both.
+  return signBody(secret, body);
 }
 
 let version: string | undefined;

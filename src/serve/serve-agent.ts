@@ -392,7 +392,7 @@ export class ServeAgent {
   }
 
   /** Reads the link states and tells listeners (and notification receivers) what changed. */
-  private async pollLinks(): Promise<void> {
+  private async pollLinks(justRead?: Reading): Promise<void> {
     const topology = this.topology;
     if (!topology || this.stopping) return;
     try {
@@ -409,6 +409,7 @@ export class ServeAgent {
           backend,
           targets: this.opts.reconcile.targets,
           concurrency: this.opts.reconcile.concurrency,
+          ...(justRead ? { justRead: { servers: justRead.actual, errors: justRead.unread } } : {}),
           onStates: (states) => {
             for (const s of states.values())
               this.opts.onSecrets?.(s.neighbors.map((e) => e.password ?? ''));
@@ -555,7 +556,9 @@ export class ServeAgent {
     this.finish(req, startedAt, outcome, message, target.revision, result);
     // A cycle that did not get through (a lock, an unreadable server) is tried again soon.
     if (outcome === 'failed') this.scheduleInterval(true);
-    if (this.topology) await this.pollLinks();
+    // The cycle has just read every server: links are derived from that (dir), not read again.
+    const fresh = ranApply(result) ? result.after : readingOf(result);
+    if (this.topology) await this.pollLinks(fresh ?? undefined);
   }
 
   /** Takes a cycle's result into the agent's state; returns the history outcome and message. */

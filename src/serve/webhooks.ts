@@ -13,7 +13,7 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 /** `sha256=HEX` of the body under the secret, as GitHub and avnet's own senders sign. */
-export function signBody(secret: string, body: Buffer | string): string {
+export function signBody(secret: string, body: Buffer | string | Uint8Array): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 

@@ -6,7 +6,7 @@
 import type { Context, LinkSpec, LinkStatus, ServerState, Topology } from '../model/index.js';
 import { linkEnds, offlineLink, pairKey } from '../model/index.js';
 import type { Backend } from '../backends/index.js';
-import { readActualState } from '../actual/index.js';
+import { readActualState, type ActualState } from '../actual/index.js';
 import { deriveLinkStatus } from './derive-link-status.js';
 
 /** The state of every link. */
@@ -28,6 +28,11 @@ export interface StatusOptions {
   readonly concurrency?: number;
   /** Called with every state read for derivation (the CLI registers their passwords for redaction). */
   readonly onStates?: (states: ReadonlyMap<string, ServerState>) => void;
+  /**
+   * States read moments ago (a reconcile that just finished): for a backend that cannot observe
+   * links, derive from them instead of reading every server again.
+   */
+  readonly justRead?: Pick<ActualState, 'servers' | 'errors'>;
 }
 
 function declaredEnds(link: LinkSpec): { a: string; b: string; type: LinkStatus['type'] } {
@@ -46,11 +51,9 @@ export async function collectLinkStatus(opts: StatusOptions, ctx: Context): Prom
   if (observed) {
     found = await backend.linkStatus!(ctx);
   } else {
-    const read = await readActualState(
-      backend,
-      { servers, versions, concurrency: opts.concurrency },
-      ctx,
-    );
+    const read =
+      opts.justRead ??
+      (await readActualState(backend, { servers, versions, concurrency: opts.concurrency }, ctx));
     opts.onStates?.(read.servers);
     found = deriveLinkStatus(read.servers);
     readErrors = new Map(read.errors.map((e) => [e.server, e.message]));
